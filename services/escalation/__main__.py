@@ -1,0 +1,5 @@
+"""``python -m services.escalation``: run the escalation service alone (distributed mode)."""
+
+from services.runner import serve
+
+serve("escalation")

@@ -1,0 +1,9 @@
+from pydantic import Field
+
+from shared.settings import VigilSettings
+
+
+class EscalationSettings(VigilSettings):
+    outbox_relay_interval_seconds: float = Field(
+        default=1.0, gt=0, description="How often events left unsent are retried."
+    )

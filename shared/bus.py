@@ -1,0 +1,353 @@
+"""The message bus: one interface, two implementations.
+
+``KafkaBus`` (aiokafka, idempotent producer, ``acks=all``, manual commits) for the
+distributed mode, ``InProcessBus`` for the embedded mode. Both keep per-partition order by
+key, consumer-group offsets and redelivery of anything not committed, so code and tests
+behave the same on either.
+"""
+
+import asyncio
+import logging
+import zlib
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import CommitFailedError, KafkaError, TopicAlreadyExistsError
+
+from shared.settings import VigilSettings
+
+logger = logging.getLogger(__name__)
+
+Headers = Sequence[tuple[str, bytes]]
+PartitionKey = tuple[str, int]
+
+
+class BusUnavailableError(Exception):
+    """The broker did not acknowledge a message in time."""
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    topic: str
+    partition: int
+    offset: int
+    key: str | None
+    value: bytes
+    headers: tuple[tuple[str, bytes], ...] = ()
+
+    def header(self, name: str) -> str | None:
+        for header_name, header_value in self.headers:
+            if header_name == name:
+                return header_value.decode(errors="replace")
+        return None
+
+
+class Consumer(ABC):
+    @abstractmethod
+    async def start(self) -> None: ...
+
+    @abstractmethod
+    async def stop(self) -> None:
+        """Leave the group without committing: whatever was not committed is redelivered."""
+
+    @abstractmethod
+    async def getmany(self, *, timeout_ms: int, max_records: int) -> list[Message]: ...
+
+    @abstractmethod
+    async def commit(self) -> None:
+        """Commit the position after everything returned by ``getmany`` so far."""
+
+    @abstractmethod
+    def lag(self) -> dict[PartitionKey, int]:
+        """Messages not yet fetched, per assigned partition."""
+
+
+class Bus(ABC):
+    @abstractmethod
+    async def start(self) -> None: ...
+
+    @abstractmethod
+    async def stop(self) -> None: ...
+
+    @abstractmethod
+    async def send(self, topic: str, *, key: str, value: bytes, headers: Headers = ()) -> None:
+        """Return only once the broker acknowledged the message; else BusUnavailableError."""
+
+    @abstractmethod
+    def consumer(self, *, topics: Sequence[str], group_id: str) -> Consumer: ...
+
+    @abstractmethod
+    async def ping(self) -> bool: ...
+
+
+def create_bus(settings: VigilSettings) -> Bus:
+    if settings.kafka_bootstrap_servers:
+        return KafkaBus(
+            bootstrap_servers=settings.kafka_bootstrap_servers,
+            client_id=settings.kafka_client_id,
+            send_timeout_seconds=settings.publish_timeout_seconds,
+        )
+    return InProcessBus()
+
+
+# --- in-process -------------------------------------------------------------------------
+
+
+class InProcessBus(Bus):
+    """A bus inside one event loop, for the embedded mode. Not crash-durable."""
+
+    def __init__(self, *, partitions: int = 6) -> None:
+        self._partitions = partitions
+        self._logs: dict[str, list[list[Message]]] = {}
+        self._committed: dict[tuple[str, str, int], int] = {}
+        self._active_groups: set[str] = set()
+        self._new_messages = asyncio.Condition()
+
+    async def start(self) -> None:
+        return None
+
+    async def stop(self) -> None:
+        return None
+
+    async def ping(self) -> bool:
+        return True
+
+    def partitions_of(self, topic: str) -> list[list[Message]]:
+        return self._logs.setdefault(topic, [[] for _ in range(self._partitions)])
+
+    async def send(self, topic: str, *, key: str, value: bytes, headers: Headers = ()) -> None:
+        partitions = self.partitions_of(topic)
+        partition = zlib.crc32(key.encode()) % len(partitions)
+        log = partitions[partition]
+        log.append(Message(topic, partition, len(log), key, value, tuple(headers)))
+        async with self._new_messages:
+            self._new_messages.notify_all()
+
+    def consumer(self, *, topics: Sequence[str], group_id: str) -> Consumer:
+        return InProcessConsumer(bus=self, topics=topics, group_id=group_id)
+
+    def join(self, group_id: str) -> None:
+        if group_id in self._active_groups:
+            raise RuntimeError(f"in-process bus: group {group_id!r} already has a consumer")
+        self._active_groups.add(group_id)
+
+    def leave(self, group_id: str) -> None:
+        self._active_groups.discard(group_id)
+
+    def committed(self, group_id: str, topic: str, partition: int) -> int:
+        return self._committed.get((group_id, topic, partition), 0)
+
+    def commit(self, group_id: str, positions: dict[PartitionKey, int]) -> None:
+        for (topic, partition), offset in positions.items():
+            self._committed[(group_id, topic, partition)] = offset
+
+    async def wait_for_messages(self, timeout_seconds: float) -> None:
+        async with self._new_messages:
+            try:
+                await asyncio.wait_for(self._new_messages.wait(), timeout_seconds)
+            except TimeoutError:
+                return
+
+
+class InProcessConsumer(Consumer):
+    def __init__(self, *, bus: InProcessBus, topics: Sequence[str], group_id: str) -> None:
+        self._bus = bus
+        self._topics = list(topics)
+        self._group_id = group_id
+        self._positions: dict[PartitionKey, int] = {}
+
+    async def start(self) -> None:
+        self._bus.join(self._group_id)
+        for topic in self._topics:
+            for partition in range(len(self._bus.partitions_of(topic))):
+                committed = self._bus.committed(self._group_id, topic, partition)
+                self._positions[(topic, partition)] = committed
+
+    async def stop(self) -> None:
+        self._positions.clear()
+        self._bus.leave(self._group_id)
+
+    def _take(self, max_records: int) -> list[Message]:
+        batch: list[Message] = []
+        for (topic, partition), position in self._positions.items():
+            log = self._bus.partitions_of(topic)[partition]
+            taken = log[position : position + max_records - len(batch)]
+            batch.extend(taken)
+            self._positions[(topic, partition)] = position + len(taken)
+            if len(batch) >= max_records:
+                break
+        return batch
+
+    async def getmany(self, *, timeout_ms: int, max_records: int) -> list[Message]:
+        batch = self._take(max_records)
+        if not batch and timeout_ms > 0:
+            await self._bus.wait_for_messages(timeout_ms / 1000)
+            batch = self._take(max_records)
+        return batch
+
+    async def commit(self) -> None:
+        self._bus.commit(self._group_id, self._positions)
+
+    def lag(self) -> dict[PartitionKey, int]:
+        return {
+            (topic, partition): len(self._bus.partitions_of(topic)[partition]) - position
+            for (topic, partition), position in self._positions.items()
+        }
+
+
+# --- Kafka ------------------------------------------------------------------------------
+
+
+class KafkaBus(Bus):
+    def __init__(
+        self,
+        *,
+        bootstrap_servers: str,
+        client_id: str,
+        send_timeout_seconds: float,
+        startup_timeout_seconds: float = 60.0,
+    ) -> None:
+        self._bootstrap_servers = bootstrap_servers
+        self._client_id = client_id
+        self._send_timeout_seconds = send_timeout_seconds
+        self._startup_timeout_seconds = startup_timeout_seconds
+        self._producer: AIOKafkaProducer | None = None
+
+    async def start(self) -> None:
+        deadline = asyncio.get_running_loop().time() + self._startup_timeout_seconds
+        while True:
+            producer = AIOKafkaProducer(
+                bootstrap_servers=self._bootstrap_servers,
+                client_id=self._client_id,
+                enable_idempotence=True,
+                acks="all",
+                linger_ms=2,
+            )
+            try:
+                await producer.start()
+            except KafkaError as error:
+                await producer.stop()
+                if asyncio.get_running_loop().time() > deadline:
+                    raise BusUnavailableError(f"Kafka unreachable: {error}") from error
+                logger.warning("kafka not reachable yet, retrying", extra={"error": str(error)})
+                await asyncio.sleep(1)
+                continue
+            self._producer = producer
+            return
+
+    async def stop(self) -> None:
+        if self._producer is not None:
+            await self._producer.stop()
+            self._producer = None
+
+    async def ping(self) -> bool:
+        if self._producer is None:
+            return False
+        try:
+            await asyncio.wait_for(self._producer.client.fetch_all_metadata(), 2)
+        except (KafkaError, TimeoutError, OSError):
+            return False
+        return True
+
+    async def send(self, topic: str, *, key: str, value: bytes, headers: Headers = ()) -> None:
+        if self._producer is None:
+            raise BusUnavailableError("Kafka producer not started")
+        try:
+            await asyncio.wait_for(
+                self._producer.send_and_wait(
+                    topic, value=value, key=key.encode(), headers=list(headers)
+                ),
+                self._send_timeout_seconds,
+            )
+        except (KafkaError, TimeoutError) as error:
+            raise BusUnavailableError(f"Kafka did not acknowledge: {error!r}") from error
+
+    def consumer(self, *, topics: Sequence[str], group_id: str) -> Consumer:
+        return KafkaConsumer(
+            bootstrap_servers=self._bootstrap_servers,
+            client_id=self._client_id,
+            topics=topics,
+            group_id=group_id,
+        )
+
+
+class KafkaConsumer(Consumer):
+    def __init__(
+        self, *, bootstrap_servers: str, client_id: str, topics: Sequence[str], group_id: str
+    ) -> None:
+        self._consumer = AIOKafkaConsumer(
+            *topics,
+            bootstrap_servers=bootstrap_servers,
+            client_id=client_id,
+            group_id=group_id,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+        )
+        self._next_offsets: dict[PartitionKey, int] = {}
+
+    async def start(self) -> None:
+        await self._consumer.start()
+
+    async def stop(self) -> None:
+        await self._consumer.stop()
+
+    async def getmany(self, *, timeout_ms: int, max_records: int) -> list[Message]:
+        records = await self._consumer.getmany(timeout_ms=timeout_ms, max_records=max_records)
+        batch: list[Message] = []
+        for partition_records in records.values():
+            for record in partition_records:
+                batch.append(
+                    Message(
+                        topic=record.topic,
+                        partition=record.partition,
+                        offset=record.offset,
+                        key=record.key.decode() if record.key is not None else None,
+                        value=record.value or b"",
+                        headers=tuple(record.headers or ()),
+                    )
+                )
+                self._next_offsets[(record.topic, record.partition)] = record.offset + 1
+        return batch
+
+    async def commit(self) -> None:
+        try:
+            await self._consumer.commit()
+        except CommitFailedError as error:
+            # A rebalance took the partitions away: their new owner re-reads the batch, and
+            # every handler is idempotent, so this costs only repeated work.
+            logger.warning("offset commit failed after rebalance", extra={"error": str(error)})
+
+    def lag(self) -> dict[PartitionKey, int]:
+        lags: dict[PartitionKey, int] = {}
+        for tp in self._consumer.assignment():
+            highwater = self._consumer.highwater(tp)
+            if highwater is None:
+                continue
+            key = (tp.topic, tp.partition)
+            lags[key] = max(0, highwater - self._next_offsets.get(key, highwater))
+        return lags
+
+
+async def ensure_kafka_topics(
+    *, bootstrap_servers: str, topics: Sequence[str], partitions: int = 6
+) -> None:
+    """Create the topics that do not exist yet (used by scripts and tests)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [
+            NewTopic(name=topic, num_partitions=partitions, replication_factor=1)
+            for topic in topics
+            if topic not in existing
+        ]
+        if missing:
+            try:
+                await admin.create_topics(missing)
+            except TopicAlreadyExistsError:
+                pass
+    finally:
+        await admin.close()

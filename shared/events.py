@@ -1,0 +1,189 @@
+"""CloudEvents 1.0 envelope (structured JSON mode) and every v1 Vigil event.
+
+These models are the contract between services. Changes to a version are additive only;
+a breaking change is a new type name, consumed side by side.
+"""
+
+import uuid
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, TypeAdapter
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Priority(StrEnum):
+    P0 = "P0"
+    P1 = "P1"
+    P2 = "P2"
+    P3 = "P3"
+    P4 = "P4"
+
+
+class Reporter(BaseModel):
+    id: str | None = Field(default=None, max_length=256)
+    type: str = Field(default="user", max_length=64)
+
+
+class ReportSubject(BaseModel):
+    type: str | None = Field(default=None, max_length=64)
+    id: str | None = Field(default=None, max_length=256)
+    url: str | None = Field(default=None, max_length=2048)
+
+
+class Report(BaseModel):
+    """The one ticket model every channel's payload is mapped into."""
+
+    title: str = Field(min_length=1, max_length=500)
+    body: str = Field(default="", max_length=100_000)
+    reporter: Reporter = Field(default_factory=Reporter)
+    subject: ReportSubject = Field(default_factory=ReportSubject)
+    language: str | None = Field(default=None, max_length=16)
+    region: str | None = Field(default=None, max_length=16)
+    tags: list[str] = Field(default_factory=list, max_length=50)
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class Reason(BaseModel):
+    """One rule or detector that fired, with the evidence it matched."""
+
+    rule: str
+    detail: str
+    evidence: list[str] = Field(default_factory=list)
+
+
+class TicketReceivedData(BaseModel):
+    ticket_id: str
+    channel: str
+    delivery_id: str
+    received_at: datetime
+    report: Report
+
+
+class TicketUpdatedData(BaseModel):
+    ticket_id: str
+    channel: str
+    action: Literal["acknowledged", "resolved", "closed", "edited"]
+    updated_at: datetime
+    report: Report | None = None
+
+
+class TicketTriagedData(BaseModel):
+    ticket_id: str
+    channel: str
+    category: str
+    severity: str
+    priority: Priority
+    queue: str
+    reasons: list[Reason]
+    rules_version: str
+    received_at: datetime
+    triaged_at: datetime
+
+
+EscalationStatus = Literal["open", "acknowledged", "resolved"]
+
+
+class EscalationData(BaseModel):
+    escalation_id: str
+    ticket_id: str
+    priority: Priority
+    category: str
+    queue: str
+    status: EscalationStatus
+    actor: str | None = None
+    at: datetime
+    received_at: datetime | None = None
+
+
+class TrendDetectedData(BaseModel):
+    category: str
+    channel: str
+    window_start: datetime
+    window_end: datetime
+    count: int
+    baseline: float
+    score: float
+
+
+class _CloudEvent(BaseModel):
+    specversion: Literal["1.0"] = "1.0"
+    id: str = Field(default_factory=lambda: str(uuid.uuid4()))
+    source: str
+    subject: str
+    time: datetime = Field(default_factory=utcnow)
+    datacontenttype: Literal["application/json"] = "application/json"
+    traceparent: str | None = None
+
+    def to_bytes(self) -> bytes:
+        return self.model_dump_json().encode()
+
+
+class TicketReceivedV1(_CloudEvent):
+    type: Literal["vigil.ticket.received.v1"] = "vigil.ticket.received.v1"
+    data: TicketReceivedData
+
+
+class TicketUpdatedV1(_CloudEvent):
+    type: Literal["vigil.ticket.updated.v1"] = "vigil.ticket.updated.v1"
+    data: TicketUpdatedData
+
+
+class TicketTriagedV1(_CloudEvent):
+    type: Literal["vigil.ticket.triaged.v1"] = "vigil.ticket.triaged.v1"
+    data: TicketTriagedData
+
+
+class EscalationOpenedV1(_CloudEvent):
+    type: Literal["vigil.escalation.opened.v1"] = "vigil.escalation.opened.v1"
+    data: EscalationData
+
+
+class EscalationNotifiedV1(_CloudEvent):
+    type: Literal["vigil.escalation.notified.v1"] = "vigil.escalation.notified.v1"
+    data: EscalationData
+
+
+class EscalationAcknowledgedV1(_CloudEvent):
+    type: Literal["vigil.escalation.acknowledged.v1"] = "vigil.escalation.acknowledged.v1"
+    data: EscalationData
+
+
+class EscalationEscalatedV1(_CloudEvent):
+    type: Literal["vigil.escalation.escalated.v1"] = "vigil.escalation.escalated.v1"
+    data: EscalationData
+
+
+class EscalationResolvedV1(_CloudEvent):
+    type: Literal["vigil.escalation.resolved.v1"] = "vigil.escalation.resolved.v1"
+    data: EscalationData
+
+
+class TrendDetectedV1(_CloudEvent):
+    type: Literal["vigil.trend.detected.v1"] = "vigil.trend.detected.v1"
+    data: TrendDetectedData
+
+
+EscalationEvent = (
+    EscalationOpenedV1
+    | EscalationNotifiedV1
+    | EscalationAcknowledgedV1
+    | EscalationEscalatedV1
+    | EscalationResolvedV1
+)
+
+VigilEvent = Annotated[
+    TicketReceivedV1 | TicketUpdatedV1 | TicketTriagedV1 | EscalationEvent | TrendDetectedV1,
+    Field(discriminator="type"),
+]
+
+_EVENT_ADAPTER: TypeAdapter[VigilEvent] = TypeAdapter(VigilEvent)
+
+
+def decode_event(raw: bytes) -> VigilEvent:
+    """Parse any Vigil event; raises pydantic.ValidationError on anything else."""
+    return _EVENT_ADAPTER.validate_json(raw)

@@ -1,0 +1,237 @@
+"""The pieces every service app is made of: state, lifespan, health, metrics, auth deps.
+
+Each service's ``main.py`` calls :func:`create_service_app` with its own routers, tables and
+event handler; the lifespan here is the one owner of start-up and shutdown.
+"""
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import Table
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from shared.auth import ApiKeyRegistry, Principal, Role
+from shared.bus import Bus, create_bus
+from shared.config import DEFAULT_CONFIG_DIR
+from shared.consume import ConsumeLoop, EventHandler
+from shared.db import Database
+from shared.logging import service_var
+from shared.observability import ServiceMetrics
+from shared.problems import ProblemError, install_problem_handlers
+from shared.settings import ServiceName, VigilSettings
+
+logger = logging.getLogger(__name__)
+
+SHUTDOWN_GRACE_SECONDS = 15.0
+
+
+@dataclass
+class ServiceState:
+    """Everything a request or an event handler of one service may need."""
+
+    service: ServiceName
+    settings: VigilSettings
+    bus: Bus
+    db: Database | None
+    metrics: ServiceMetrics
+    api_keys: ApiKeyRegistry
+    consume_loop: ConsumeLoop | None = None
+    consumer_task: "asyncio.Task[None] | None" = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ConsumerSpec:
+    topics: Sequence[str]
+    make_handler: Callable[[ServiceState], EventHandler]
+
+
+StartupHook = Callable[[ServiceState], Awaitable[None]]
+
+
+def create_service_app(
+    *,
+    state: ServiceState,
+    routers: Sequence[APIRouter],
+    tables: Sequence[Table],
+    owns_bus: bool,
+    consumer: ConsumerSpec | None = None,
+    on_startup: Sequence[StartupHook] = (),
+    background: Sequence[Callable[[ServiceState], Awaitable[None]]] = (),
+) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Tasks started here inherit it, so in embedded mode each log line names its service.
+        service_var.set(state.service)
+        if state.db is not None:
+            await state.db.create_tables(tables)
+        if owns_bus:
+            await state.bus.start()
+        for hook in on_startup:
+            await hook(state)
+        tasks: list[asyncio.Task[None]] = [
+            asyncio.create_task(job(state), name=f"{state.service}-background")
+            for job in background
+        ]
+        if consumer is not None:
+            state.consume_loop = ConsumeLoop(
+                bus=state.bus,
+                consumer=state.bus.consumer(
+                    topics=[state.settings.topic(topic) for topic in consumer.topics],
+                    group_id=state.settings.group(state.service),
+                ),
+                handler=consumer.make_handler(state),
+                metrics=state.metrics,
+                max_attempts=state.settings.consumer_max_attempts,
+                batch_size=state.settings.consumer_batch_size,
+            )
+            state.consumer_task = asyncio.create_task(
+                state.consume_loop.run(), name=f"{state.service}-consumer"
+            )
+        logger.info("service started", extra={"port": state.settings.port_of(state.service)})
+        try:
+            yield
+        finally:
+            await _shutdown(state, tasks=tasks, owns_bus=owns_bus)
+
+    app = FastAPI(title=f"Vigil {state.service}", version="0.1.0", lifespan=lifespan)
+    app.state.vigil = state
+    install_problem_handlers(app)
+    app.middleware("http")(state.metrics.http_middleware)
+
+    @app.middleware("http")
+    async def name_the_service(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        service_var.set(state.service)
+        return await call_next(request)
+
+    app.include_router(_operational_router())
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+async def _shutdown(
+    state: ServiceState, *, tasks: list["asyncio.Task[None]"], owns_bus: bool
+) -> None:
+    if state.consume_loop is not None and state.consumer_task is not None:
+        state.consume_loop.request_stop()
+        try:
+            await asyncio.wait_for(state.consumer_task, SHUTDOWN_GRACE_SECONDS)
+        except TimeoutError:
+            logger.error("consumer did not stop in time; cancelled")
+        except Exception:
+            logger.exception("consumer task had failed")
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    if owns_bus:
+        await state.bus.stop()
+    if state.db is not None:
+        await state.db.dispose()
+    logger.info("service stopped")
+
+
+def build_state(
+    *, service: ServiceName, settings: VigilSettings, bus: Bus | None, uses_database: bool = True
+) -> tuple[ServiceState, bool]:
+    """The service's state; ``owns_bus`` is False when an embedding process shares its bus."""
+    config_dir = settings.config_dir or DEFAULT_CONFIG_DIR
+    state = ServiceState(
+        service=service,
+        settings=settings,
+        bus=bus or create_bus(settings),
+        db=Database(settings.database_url_for(service)) if uses_database else None,
+        metrics=ServiceMetrics(service=service),
+        api_keys=ApiKeyRegistry.load(config_dir),
+    )
+    return state, bus is None
+
+
+# --- dependencies -----------------------------------------------------------------------
+
+
+def get_state(request: Request) -> ServiceState:
+    state: ServiceState = request.app.state.vigil
+    return state
+
+
+StateDep = Annotated[ServiceState, Depends(get_state)]
+
+
+async def get_session(state: StateDep) -> AsyncIterator[AsyncSession]:
+    assert state.db is not None, f"{state.service} has no database"
+    async with state.db.session() as session:
+        yield session
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+
+_ROLE_RANK: dict[Role, int] = {"viewer": 0, "responder": 1, "admin": 2}
+
+
+def require_role(minimum: Role) -> Callable[[Request, ServiceState], Principal]:
+    def dependency(request: Request, state: StateDep) -> Principal:
+        authorization = request.headers.get("authorization", "")
+        scheme, _, presented = authorization.partition(" ")
+        principal = (
+            state.api_keys.authenticate(presented.strip())
+            if scheme.lower() == "bearer" and presented.strip()
+            else None
+        )
+        if principal is None:
+            raise ProblemError(
+                status=401,
+                title="Authentication required",
+                detail="Send an API key as 'Authorization: Bearer <key>'.",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        if _ROLE_RANK[principal.role] < _ROLE_RANK[minimum]:
+            raise ProblemError(
+                status=403, title="Forbidden", detail=f"This action needs the {minimum} role."
+            )
+        return principal
+
+    return dependency
+
+
+ViewerDep = Annotated[Principal, Depends(require_role("viewer"))]
+ResponderDep = Annotated[Principal, Depends(require_role("responder"))]
+
+
+# --- operational routes -----------------------------------------------------------------
+
+
+def _operational_router() -> APIRouter:
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/readyz")
+    async def readyz(state: StateDep) -> JSONResponse:
+        checks = {"bus": await state.bus.ping()}
+        if state.db is not None:
+            checks["database"] = await state.db.ping()
+        if state.consumer_task is not None:
+            checks["consumer"] = not state.consumer_task.done()
+        ready = all(checks.values())
+        return JSONResponse(
+            {"status": "ready" if ready else "not ready", "checks": checks},
+            status_code=200 if ready else 503,
+        )
+
+    @router.get("/metrics")
+    async def metrics(state: StateDep) -> Response:
+        return Response(generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    return router
