@@ -148,7 +148,9 @@ def _announce(*, settings: VigilSettings, demo: dict[str, str] | None) -> None:
             "",
             "Send a first report:",
             "  "
-            + first_report_command(settings=settings, channel_token=demo["VIGIL_DEMO_CHANNEL_TOKEN"]),
+            + first_report_command(
+                settings=settings, channel_token=demo["VIGIL_DEMO_CHANNEL_TOKEN"]
+            ),
             "",
             "Then list escalations (demo API key, responder role):",
             f"  curl -sS -H 'Authorization: Bearer {demo['VIGIL_DEMO_API_KEY']}' "

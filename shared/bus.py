@@ -7,6 +7,7 @@ behave the same on either.
 """
 
 import asyncio
+import contextlib
 import logging
 import zlib
 from abc import ABC, abstractmethod
@@ -345,9 +346,8 @@ async def ensure_kafka_topics(
             if topic not in existing
         ]
         if missing:
-            try:
+            # Another process may have created them since the listing: that is fine.
+            with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(missing)
-            except TopicAlreadyExistsError:
-                pass
     finally:
         await admin.close()

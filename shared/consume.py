@@ -74,9 +74,7 @@ class ConsumeLoop:
         self.ready.set()
         try:
             while not self._stopping.is_set():
-                batch = await self._consumer.getmany(
-                    timeout_ms=200, max_records=self._batch_size
-                )
+                batch = await self._consumer.getmany(timeout_ms=200, max_records=self._batch_size)
                 for message in batch:
                     await self._process(message)
                 if batch:

@@ -6,7 +6,7 @@ event handler; the lifespan here is the one owner of start-up and shutdown.
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -54,6 +54,7 @@ class ConsumerSpec:
 
 
 StartupHook = Callable[[ServiceState], Awaitable[None]]
+BackgroundJob = Callable[[ServiceState], Coroutine[Any, Any, None]]
 
 
 def create_service_app(
@@ -64,7 +65,7 @@ def create_service_app(
     owns_bus: bool,
     consumer: ConsumerSpec | None = None,
     on_startup: Sequence[StartupHook] = (),
-    background: Sequence[Callable[[ServiceState], Awaitable[None]]] = (),
+    background: Sequence[BackgroundJob] = (),
 ) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

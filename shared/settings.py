@@ -35,7 +35,7 @@ class VigilSettings(BaseSettings):
     data_dir: Path = Path("data")
     config_dir: Path | None = Field(
         default=None,
-        description="Directory holding channels.yaml and api_keys.yaml; unset uses the built-in demo config.",
+        description="Holds channels.yaml and api_keys.yaml; unset means the built-in demo config.",
     )
     host: str = "127.0.0.1"
     intake_port: int = DEFAULT_PORTS["intake"]

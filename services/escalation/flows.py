@@ -28,7 +28,9 @@ logger = logging.getLogger(__name__)
 # Fixed forever: an escalation's id derives from its ticket's, so replicas agree on it.
 ESCALATION_NAMESPACE = uuid.UUID("0f8d7a3e-6c1b-4e8e-b7f4-2a9c5d1e3b77")
 
-_EVENT_TYPES = {
+_EVENT_TYPES: dict[
+    str, type[EscalationOpenedV1] | type[EscalationAcknowledgedV1] | type[EscalationResolvedV1]
+] = {
     "opened": EscalationOpenedV1,
     "acknowledged": EscalationAcknowledgedV1,
     "resolved": EscalationResolvedV1,
@@ -53,7 +55,7 @@ def _event_row(
             priority=Priority(escalation.priority),
             category=escalation.category,
             queue=escalation.queue,
-            status=escalation.status,  # type: ignore[arg-type]
+            status=escalation.status,
             actor=actor,
             at=at,
             received_at=escalation.received_at,
@@ -107,9 +109,7 @@ async def apply_action(
     else:
         escalation.resolved_at, escalation.resolved_by = now, actor
     session.add(escalation)
-    session.add(
-        _event_row(escalation, kind=step.new_status, actor=actor, at=now, traceparent=None)
-    )
+    session.add(_event_row(escalation, kind=step.new_status, actor=actor, at=now, traceparent=None))
     await session.commit()
     return True
 
@@ -126,7 +126,9 @@ async def publish_pending(state: ServiceState, escalation_id: str) -> None:
                 await state.bus.send(topic, key=row.ticket_id, value=row.payload.encode())
         except BusUnavailableError:
             await session.rollback()
-            logger.warning("escalation events left for the relay", extra={"escalation_id": escalation_id})
+            logger.warning(
+                "escalation events left for the relay", extra={"escalation_id": escalation_id}
+            )
             return
         now = utcnow()
         for row in rows:

@@ -12,8 +12,6 @@ from shared.service import build_state, create_service_app
 
 def create_app(settings: IntakeSettings | None = None, *, bus: Bus | None = None) -> FastAPI:
     settings = settings or IntakeSettings()
-    state, owns_bus = build_state(
-        service="intake", settings=settings, bus=bus, uses_database=False
-    )
+    state, owns_bus = build_state(service="intake", settings=settings, bus=bus, uses_database=False)
     state.extras["channels"] = load_channels(settings.config_dir or DEFAULT_CONFIG_DIR)
     return create_service_app(state=state, routers=[api.router], tables=[], owns_bus=owns_bus)

@@ -29,7 +29,9 @@ class TicketTimeline(BaseModel):
 async def ticket_timeline(ticket_id: str, session: SessionDep, _: ViewerDep) -> TicketTimeline:
     events = await store.events_of_ticket(session, ticket_id)
     if not events:
-        raise ProblemError(status=404, title="Ticket not found", detail="No events for this ticket.")
+        raise ProblemError(
+            status=404, title="Ticket not found", detail="No events for this ticket."
+        )
     steps = timeline([(event.type, event.occurred_at) for event in events])
     return TicketTimeline(
         ticket_id=ticket_id,

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import func
+from sqlalchemy import select as select_columns
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -48,8 +49,8 @@ async def counts_by_facts(session: AsyncSession) -> list[tuple[EventFacts, int]]
         col(RecordedEvent.category),
         col(RecordedEvent.priority),
     )
-    statement = select(*columns, func.count()).group_by(*columns)
-    rows = (await session.exec(statement)).all()
+    statement = select_columns(*columns, func.count()).group_by(*columns)
+    rows = (await session.execute(statement)).all()
     return [
         (EventFacts(type=type_, channel=channel, category=category, priority=priority), count)
         for type_, channel, category, priority, count in rows

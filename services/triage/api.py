@@ -30,5 +30,7 @@ class TicketDecision(BaseModel):
 async def get_ticket(ticket_id: str, session: SessionDep, _: ViewerDep) -> TicketDecision:
     ticket = await store.get_ticket(session, ticket_id)
     if ticket is None:
-        raise ProblemError(status=404, title="Ticket not found", detail="No triaged ticket has this id.")
+        raise ProblemError(
+            status=404, title="Ticket not found", detail="No triaged ticket has this id."
+        )
     return TicketDecision.model_validate(ticket, from_attributes=True)

@@ -1,14 +1,13 @@
 """Triage's event handler: classify each received ticket once, emit its decision."""
 
+from services.triage import store
+from services.triage.domain import classify
 from shared.bus import Message
 from shared.consume import EventHandler
 from shared.events import TicketReceivedV1, TicketTriagedData, TicketTriagedV1, VigilEvent, utcnow
 from shared.service import ServiceState
 from shared.topics import TICKETS_TRIAGED
 from shared.tracing import child_traceparent
-
-from services.triage import store
-from services.triage.domain import classify
 
 
 def make_handler(state: ServiceState) -> EventHandler:

@@ -1,0 +1,338 @@
+"""Runs Vigil as real processes and drives it only through HTTP."""
+
+import asyncio
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from prometheus_client.parser import text_string_to_metric_families
+
+SERVICES = ("intake", "triage", "escalation", "metrics")
+CHANNEL = "web"
+CHANNEL_TOKEN = "e2e-channel-token"
+API_KEY = "e2e-responder-key"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def write_config(directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "channels.yaml").write_text(
+        f"""channels:
+  - name: {CHANNEL}
+    format: generic
+    auth: {{type: bearer, tokens: [{{env: VIGIL_E2E_CHANNEL_TOKEN}}]}}
+    max_body_bytes: 65536
+"""
+    )
+    (directory / "api_keys.yaml").write_text(
+        """api_keys:
+  - name: e2e-responder
+    role: responder
+    key: {env: VIGIL_E2E_API_KEY}
+"""
+    )
+    return directory
+
+
+@dataclass
+class Process:
+    """One Vigil process; its output goes to a log file shown when a test fails."""
+
+    name: str
+    command: list[str]
+    env: dict[str, str]
+    log_path: Path
+    popen: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        log = self.log_path.open("ab")
+        self.popen = subprocess.Popen(
+            self.command, env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
+        log.close()
+
+    def kill(self) -> None:
+        if self.popen is not None and self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGKILL)
+            self.popen.wait(10)
+
+    def stop(self) -> None:
+        if self.popen is None or self.popen.poll() is not None:
+            return
+        self.popen.terminate()
+        try:
+            self.popen.wait(30)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def log_tail(self, lines: int = 40) -> str:
+        if not self.log_path.exists():
+            return "(no log)"
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
+@dataclass
+class Stack:
+    """Vigil's four HTTP endpoints, however they are run."""
+
+    ports: dict[str, int]
+    processes: dict[str, Process] = field(default_factory=dict)
+
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.ports[service]}"
+
+    def start(self) -> None:
+        for process in self.processes.values():
+            process.start()
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            process.stop()
+
+    def logs(self) -> str:
+        return "\n\n".join(
+            f"--- {name} ---\n{process.log_tail()}" for name, process in self.processes.items()
+        )
+
+    async def wait_ready(self, services: Iterable[str] = SERVICES, timeout: float = 90) -> None:
+        deadline = asyncio.get_running_loop().time() + timeout
+        async with httpx.AsyncClient(timeout=2) as client:
+            for service in services:
+                while True:
+                    with contextlib.suppress(httpx.TransportError):
+                        response = await client.get(f"{self.url(service)}/readyz")
+                        if response.status_code == 200:
+                            break
+                    if asyncio.get_running_loop().time() > deadline:
+                        raise AssertionError(f"{service} not ready in {timeout}s\n{self.logs()}")
+                    await asyncio.sleep(0.2)
+
+
+def base_env(*, ports: dict[str, int], config_dir: Path) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("VIGIL_")}
+    env.update(
+        {
+            "VIGIL_CONFIG_DIR": str(config_dir),
+            "VIGIL_E2E_CHANNEL_TOKEN": CHANNEL_TOKEN,
+            "VIGIL_E2E_API_KEY": API_KEY,
+            "VIGIL_LOG_LEVEL": "WARNING",
+            **{f"VIGIL_{service.upper()}_PORT": str(port) for service, port in ports.items()},
+        }
+    )
+    return env
+
+
+def distributed_stack(
+    *,
+    tmp_path: Path,
+    kafka_bootstrap: str,
+    topic_prefix: str,
+    database_urls: dict[str, str],
+) -> Stack:
+    ports = {service: free_port() for service in SERVICES}
+    env = base_env(ports=ports, config_dir=write_config(tmp_path / "config"))
+    env.update(
+        {"VIGIL_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, "VIGIL_TOPIC_PREFIX": topic_prefix}
+    )
+    stack = Stack(ports=ports)
+    for service in SERVICES:
+        service_env = dict(env)
+        if service in database_urls:
+            service_env["VIGIL_DATABASE_URL"] = database_urls[service]
+        stack.processes[service] = Process(
+            name=service,
+            command=[sys.executable, "-m", f"services.{service}"],
+            env=service_env,
+            log_path=tmp_path / f"{service}.log",
+        )
+    return stack
+
+
+def embedded_stack(*, tmp_path: Path) -> Stack:
+    ports = {service: free_port() for service in SERVICES}
+    env = base_env(ports=ports, config_dir=write_config(tmp_path / "config"))
+    env["VIGIL_DATA_DIR"] = str(tmp_path / "data")
+    stack = Stack(ports=ports)
+    stack.processes["embedded"] = Process(
+        name="embedded",
+        command=[sys.executable, "-m", "services"],
+        env=env,
+        log_path=tmp_path / "embedded.log",
+    )
+    return stack
+
+
+# --- traffic --------------------------------------------------------------------------
+
+P0_TITLES = (
+    "He said he is going to kill me tomorrow",
+    "My friend posted that she wants to end her life, I think she is suicidal",
+    "Account sharing child sexual abuse material",
+)
+P1_TITLES = ("My account was hacked and the password changed",)
+ORDINARY_TITLES = (
+    "I was charged twice, please refund",
+    "The app crashes when I open settings",
+    "Please add dark mode",
+    "Someone keeps sending me scam links",
+    "Hello, a question about my plan",
+)
+
+
+@dataclass(frozen=True)
+class SentReport:
+    ticket_id: str
+    title: str
+
+    @property
+    def expects_escalation(self) -> bool:
+        return self.title in P0_TITLES or self.title in P1_TITLES
+
+
+def report_for(index: int) -> dict[str, object]:
+    titles = (*P0_TITLES, *P1_TITLES, *ORDINARY_TITLES)
+    # One report in ten is urgent; the rest cycle through ordinary support topics.
+    if index % 10 == 0:
+        title = titles[(index // 10) % (len(P0_TITLES) + len(P1_TITLES))]
+    else:
+        title = ORDINARY_TITLES[index % len(ORDINARY_TITLES)]
+    return {
+        "title": title,
+        "body": f"report number {index}",
+        "reporter": {"id": f"reporter-{index % 17}", "type": "user"},
+        "subject": {"type": "post", "id": f"post-{index % 23}"},
+        "language": "en",
+    }
+
+
+async def send_reports(
+    stack: Stack, *, count: int, concurrency: int = 16, start: int = 0
+) -> list[SentReport]:
+    """Send reports, retrying 503s as a real sender would; every 2xx is recorded."""
+    semaphore = asyncio.Semaphore(concurrency)
+    url = f"{stack.url('intake')}/v1/webhooks/{CHANNEL}"
+    headers = {"Authorization": f"Bearer {CHANNEL_TOKEN}"}
+
+    async def send(client: httpx.AsyncClient, index: int) -> SentReport:
+        report = report_for(index)
+        delivery_id = f"delivery-{uuid.uuid4()}"
+        async with semaphore:
+            for _ in range(60):
+                with contextlib.suppress(httpx.TransportError):
+                    response = await client.post(
+                        url, json=report, headers={**headers, "Idempotency-Key": delivery_id}
+                    )
+                    if response.status_code == 202:
+                        return SentReport(response.json()["ticket_id"], str(report["title"]))
+                    assert response.status_code == 503, response.text
+                await asyncio.sleep(0.5)
+        raise AssertionError(f"report {index} never accepted")
+
+    async with httpx.AsyncClient(timeout=30) as client:
+        return list(
+            await asyncio.gather(*(send(client, index) for index in range(start, start + count)))
+        )
+
+
+async def metric_samples(stack: Stack) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    async with httpx.AsyncClient(timeout=10) as client:
+        response = await client.get(f"{stack.url('metrics')}/metrics")
+    response.raise_for_status()
+    samples: dict[tuple[str, tuple[tuple[str, str], ...]], float] = {}
+    for family in text_string_to_metric_families(response.text):
+        for sample in family.samples:
+            samples[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
+    return samples
+
+
+def total(samples: dict[tuple[str, tuple[tuple[str, str], ...]], float], name: str) -> float:
+    return sum(value for (sample_name, _), value in samples.items() if sample_name == name)
+
+
+async def wait_for_counts(
+    stack: Stack, *, expected: dict[str, float], timeout: float = 120
+) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    """Poll the metrics service until every named counter's total reaches its value."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        samples = await metric_samples(stack)
+        totals = {name: total(samples, name) for name in expected}
+        if totals == expected:
+            return samples
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"counters {totals} != {expected}\n{stack.logs()}")
+        await asyncio.sleep(0.5)
+
+
+def auth() -> dict[str, str]:
+    return {"Authorization": f"Bearer {API_KEY}"}
+
+
+async def assert_nothing_lost(stack: Stack, sent: list[SentReport]) -> list[dict[str, object]]:
+    """Every accepted report triaged exactly once, every urgent one escalated exactly once.
+
+    Returns the escalations found."""
+    urgent = {report.ticket_id for report in sent if report.expects_escalation}
+    assert len({report.ticket_id for report in sent}) == len(sent)
+    await wait_for_counts(
+        stack,
+        expected={
+            "vigil_tickets_received_total": len(sent),
+            "vigil_tickets_triaged_total": len(sent),
+            "vigil_escalations_opened_total": len(urgent),
+        },
+    )
+    semaphore = asyncio.Semaphore(16)
+    async with httpx.AsyncClient(timeout=30, headers=auth()) as client:
+
+        async def check(report: SentReport) -> None:
+            async with semaphore:
+                decision = await client.get(f"{stack.url('triage')}/v1/tickets/{report.ticket_id}")
+                assert decision.status_code == 200, decision.text
+                priority = decision.json()["priority"]
+                assert (priority in ("P0", "P1")) == report.expects_escalation, decision.json()
+                timeline = await client.get(
+                    f"{stack.url('metrics')}/v1/tickets/{report.ticket_id}/timeline"
+                )
+                assert timeline.status_code == 200, timeline.text
+                types = [step["type"] for step in timeline.json()["steps"]]
+                assert types.count("vigil.ticket.triaged.v1") == 1, types
+                assert types.count("vigil.escalation.opened.v1") == int(report.expects_escalation)
+
+        await asyncio.gather(*(check(report) for report in sent))
+        listing = await client.get(f"{stack.url('escalation')}/v1/escalations?limit=1000")
+    assert listing.status_code == 200, listing.text
+    escalations: list[dict[str, object]] = listing.json()["items"]
+    ticket_ids = [str(item["ticket_id"]) for item in escalations]
+    assert len(ticket_ids) == len(set(ticket_ids)), "duplicate escalation for a ticket"
+    assert set(ticket_ids) == urgent
+    return escalations
+
+
+async def ack_and_resolve(stack: Stack, escalation_ids: list[str]) -> None:
+    base = f"{stack.url('escalation')}/v1/escalations"
+    async with httpx.AsyncClient(timeout=30, headers=auth()) as client:
+        for escalation_id in escalation_ids:
+            acked = await client.post(f"{base}/{escalation_id}/ack")
+            assert acked.status_code == 200, acked.text
+            assert acked.json()["status"] == "acknowledged"
+            resolved = await client.post(f"{base}/{escalation_id}/resolve")
+            assert resolved.status_code == 200, resolved.text
+            assert resolved.json()["status"] == "resolved"
+            again = await client.post(f"{base}/{escalation_id}/ack")
+            assert again.status_code == 409, again.text
+            assert again.headers["content-type"].startswith("application/problem+json")

@@ -1,0 +1,239 @@
+"""The bus contract, run against the in-process bus and a real Kafka broker alike."""
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+
+from shared.bus import (
+    Bus,
+    BusUnavailableError,
+    Consumer,
+    InProcessBus,
+    KafkaBus,
+    Message,
+    ensure_kafka_topics,
+)
+from shared.consume import ConsumeLoop
+from shared.events import Report, TicketReceivedData, TicketReceivedV1, VigilEvent, utcnow
+from shared.observability import ServiceMetrics
+from shared.topics import TICKETS_RECEIVED, dlq
+
+
+@dataclass
+class BusUnderTest:
+    bus: Bus
+    prefix: str
+
+    def topic(self, name: str = TICKETS_RECEIVED) -> str:
+        return f"{self.prefix}{name}"
+
+    def group(self) -> str:
+        return f"{self.prefix}group-{uuid.uuid4().hex[:6]}"
+
+
+@pytest.fixture(params=["inprocess", pytest.param("kafka", marks=pytest.mark.kafka)])
+def kafka_bootstrap_or_none(request: pytest.FixtureRequest) -> str | None:
+    if request.param == "kafka":
+        bootstrap: str = request.getfixturevalue("kafka_bootstrap")
+        return bootstrap
+    return None
+
+
+@pytest.fixture
+async def under_test(
+    kafka_bootstrap_or_none: str | None, topic_prefix: str
+) -> AsyncIterator[BusUnderTest]:
+    bus: Bus
+    if kafka_bootstrap_or_none is None:
+        bus = InProcessBus()
+    else:
+        topics = [f"{topic_prefix}{TICKETS_RECEIVED}", f"{topic_prefix}{dlq(TICKETS_RECEIVED)}"]
+        await ensure_kafka_topics(bootstrap_servers=kafka_bootstrap_or_none, topics=topics)
+        bus = KafkaBus(
+            bootstrap_servers=kafka_bootstrap_or_none,
+            client_id="vigil-tests",
+            send_timeout_seconds=10,
+        )
+    await bus.start()
+    yield BusUnderTest(bus=bus, prefix=topic_prefix)
+    await bus.stop()
+
+
+async def collect(consumer: Consumer, *, count: int, timeout: float = 30) -> list[Message]:
+    """Fetch until ``count`` messages arrived or the deadline passed."""
+    received: list[Message] = []
+    deadline = asyncio.get_running_loop().time() + timeout
+    while len(received) < count and asyncio.get_running_loop().time() < deadline:
+        received += await consumer.getmany(timeout_ms=200, max_records=1000)
+    return received
+
+
+async def settle(consumer: Consumer, *, seconds: float = 2.0) -> list[Message]:
+    """Everything that arrives within a quiet period: used to assert nothing more comes."""
+    return await collect(consumer, count=10**9, timeout=seconds)
+
+
+def received_event(title: str, *, ticket_id: str | None = None) -> TicketReceivedV1:
+    ticket_id = ticket_id or str(uuid.uuid4())
+    return TicketReceivedV1(
+        source="/tests",
+        subject=ticket_id,
+        data=TicketReceivedData(
+            ticket_id=ticket_id,
+            channel="tests",
+            delivery_id=ticket_id,
+            received_at=utcnow(),
+            report=Report(title=title),
+        ),
+    )
+
+
+async def test_round_trip_keeps_per_key_order_and_headers(under_test: BusUnderTest) -> None:
+    topic = under_test.topic()
+    for index in range(20):
+        await under_test.bus.send(
+            topic,
+            key=f"ticket-{index % 3}",
+            value=f"{index}".encode(),
+            headers=[("trace", f"t{index}".encode())],
+        )
+    consumer = under_test.bus.consumer(topics=[topic], group_id=under_test.group())
+    await consumer.start()
+    try:
+        messages = await collect(consumer, count=20)
+    finally:
+        await consumer.stop()
+
+    assert len(messages) == 20
+    for key in ("ticket-0", "ticket-1", "ticket-2"):
+        values = [int(m.value) for m in messages if m.key == key]
+        assert values == sorted(values)
+    assert {m.header("trace") for m in messages} == {f"t{i}" for i in range(20)}
+
+
+async def test_uncommitted_batch_is_redelivered_to_the_next_consumer(
+    under_test: BusUnderTest,
+) -> None:
+    topic, group = under_test.topic(), under_test.group()
+    for index in range(5):
+        await under_test.bus.send(topic, key=f"k{index}", value=b"committed")
+
+    first = under_test.bus.consumer(topics=[topic], group_id=group)
+    await first.start()
+    assert len(await collect(first, count=5)) == 5
+    await first.commit()
+    for index in range(4):
+        await under_test.bus.send(topic, key=f"k{index}", value=b"uncommitted")
+    assert len(await collect(first, count=4)) == 4
+    await first.stop()  # closed without committing the second batch
+
+    second = under_test.bus.consumer(topics=[topic], group_id=group)
+    await second.start()
+    try:
+        redelivered = await collect(second, count=4)
+        redelivered += await settle(second)
+    finally:
+        await second.stop()
+    assert sorted(m.value for m in redelivered) == [b"uncommitted"] * 4
+
+
+class RecordingHandler:
+    def __init__(self, *, fail_titles: frozenset[str] = frozenset(), transient: int = 0) -> None:
+        self.handled: list[str] = []
+        self._fail_titles = fail_titles
+        self._transient_left = transient
+
+    async def __call__(self, event: VigilEvent, message: Message) -> None:
+        assert isinstance(event, TicketReceivedV1)
+        if self._transient_left:
+            self._transient_left -= 1
+            raise BusUnavailableError("broker blip")
+        if event.data.report.title in self._fail_titles:
+            raise ValueError("this report always breaks the handler")
+        self.handled.append(event.data.report.title)
+
+
+async def run_loop_until(
+    under_test: BusUnderTest, handler: RecordingHandler, *, handled: int
+) -> ServiceMetrics:
+    metrics = ServiceMetrics(service="tests")
+    loop = ConsumeLoop(
+        bus=under_test.bus,
+        consumer=under_test.bus.consumer(topics=[under_test.topic()], group_id=under_test.group()),
+        handler=handler,
+        metrics=metrics,
+        max_attempts=3,
+        retry_base_seconds=0.01,
+    )
+    task = asyncio.create_task(loop.run())
+    deadline = asyncio.get_running_loop().time() + 30
+    while len(handler.handled) < handled and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.05)
+    loop.request_stop()
+    await asyncio.wait_for(task, 30)
+    return metrics
+
+
+async def dead_letters(under_test: BusUnderTest, *, count: int) -> list[Message]:
+    consumer = under_test.bus.consumer(
+        topics=[dlq(under_test.topic())], group_id=under_test.group()
+    )
+    await consumer.start()
+    try:
+        return await collect(consumer, count=count)
+    finally:
+        await consumer.stop()
+
+
+async def test_poison_message_goes_to_dlq_and_the_next_one_is_processed(
+    under_test: BusUnderTest,
+) -> None:
+    topic = under_test.topic()
+    # Same key, so the good message sits behind the poison one in the same partition.
+    await under_test.bus.send(topic, key="same-ticket", value=b"\x00not json")
+    await under_test.bus.send(
+        topic, key="same-ticket", value=received_event("after the poison").to_bytes()
+    )
+    handler = RecordingHandler()
+
+    await run_loop_until(under_test, handler, handled=1)
+
+    assert handler.handled == ["after the poison"]
+    [dead] = await dead_letters(under_test, count=1)
+    assert dead.value == b"\x00not json"
+    assert dead.header("vigil-error-type") == "ValidationError"
+    assert dead.header("vigil-source-topic") == topic
+    assert dead.header("vigil-source-partition") is not None
+    assert dead.header("vigil-source-offset") == "0"
+
+
+async def test_a_message_that_keeps_failing_is_dead_lettered_after_max_attempts(
+    under_test: BusUnderTest,
+) -> None:
+    topic = under_test.topic()
+    await under_test.bus.send(topic, key="t1", value=received_event("breaks").to_bytes())
+    await under_test.bus.send(topic, key="t1", value=received_event("works").to_bytes())
+    handler = RecordingHandler(fail_titles=frozenset({"breaks"}))
+
+    metrics = await run_loop_until(under_test, handler, handled=1)
+
+    assert handler.handled == ["works"]
+    [dead] = await dead_letters(under_test, count=1)
+    assert dead.header("vigil-error-type") == "ValueError"
+    assert dead.header("vigil-attempts") == "3"
+    assert metrics.events_dead_lettered.labels(topic)._value.get() == 1
+
+
+async def test_transient_failures_are_retried_not_dead_lettered(under_test: BusUnderTest) -> None:
+    topic = under_test.topic()
+    await under_test.bus.send(topic, key="t1", value=received_event("eventually").to_bytes())
+    handler = RecordingHandler(transient=5)  # more than max_attempts: still not dead-lettered
+
+    metrics = await run_loop_until(under_test, handler, handled=1)
+
+    assert handler.handled == ["eventually"]
+    assert metrics.events_failed.labels(topic)._value.get() == 5
+    assert metrics.events_dead_lettered.labels(topic)._value.get() == 0
