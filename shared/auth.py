@@ -60,6 +60,10 @@ class ApiKeyRegistry:
             else:
                 assert entry.sha256 is not None
                 digest = entry.sha256
+            if digest in principals:
+                raise ConfigError(
+                    f"{path}: api key {entry.name!r} is the same key as {principals[digest].name!r}"
+                )
             principals[digest] = Principal(name=entry.name, role=entry.role)
         return cls(principals)
 

@@ -39,9 +39,9 @@ class SecretRef(BaseModel):
         assert self.file is not None
         path = self.file if self.file.is_absolute() else config_dir / self.file
         try:
-            value = path.read_text().strip()
-        except OSError as error:
-            raise ConfigError(f"secret file {path} cannot be read: {error.strerror}") from error
+            value = path.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as error:
+            raise ConfigError(f"secret file {path} cannot be read: {error}") from error
         if not value:
             raise ConfigError(f"secret file {path} is empty")
         return value
@@ -49,9 +49,13 @@ class SecretRef(BaseModel):
 
 def load_yaml_model(path: Path, model: type[ModelT]) -> ModelT:
     try:
-        raw = yaml.safe_load(path.read_text())
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as error:
         raise ConfigError(f"{path}: file not found") from error
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot be read: {error.strerror}") from error
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: not UTF-8 text ({error.reason})") from error
     except yaml.YAMLError as error:
         raise ConfigError(f"{path}: not valid YAML: {error}") from error
     try:

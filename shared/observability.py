@@ -11,7 +11,6 @@ from fastapi import Request, Response
 from prometheus_client import CollectorRegistry, Counter, Histogram, ProcessCollector
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
-from starlette.routing import Match
 
 from shared.bus import PartitionKey
 
@@ -85,9 +84,8 @@ class ServiceMetrics:
 
 
 def _route_template(request: Request) -> str:
-    """The route's path template, never the raw path: raw paths hold ticket ids."""
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match is Match.FULL:
-            return str(getattr(route, "path", "unmatched"))
-    return "unmatched"
+    """The matched route's path template, never the raw path: raw paths hold ticket ids.
+
+    Routing stores the matched route in the scope, which the middleware shares."""
+    route = request.scope.get("route")
+    return str(getattr(route, "path", "unmatched"))

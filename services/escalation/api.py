@@ -87,11 +87,10 @@ async def get_escalation(escalation_id: str, session: SessionDep, _: ViewerDep) 
 async def _act(
     escalation_id: str, action: Action, *, session: SessionDep, state: StateDep, actor: str
 ) -> EscalationOut:
-    escalation = await store.get_escalation(session, escalation_id, for_update=True)
-    if escalation is None:
-        raise _NOT_FOUND
     try:
-        await flows.apply_action(session, escalation, action=action, actor=actor)
+        escalation = await flows.apply_action(session, escalation_id, action=action, actor=actor)
+    except flows.EscalationNotFoundError as error:
+        raise _NOT_FOUND from error
     except IllegalTransitionError as error:
         raise ProblemError(
             status=409, title="Illegal transition", detail=str(error), current_status=error.status

@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 # Fixed forever: an escalation's id derives from its ticket's, so replicas agree on it.
 ESCALATION_NAMESPACE = uuid.UUID("0f8d7a3e-6c1b-4e8e-b7f4-2a9c5d1e3b77")
 
+_MAX_RACES = 10
+
 _EVENT_TYPES: dict[
     str, type[EscalationOpenedV1] | type[EscalationAcknowledgedV1] | type[EscalationResolvedV1]
 ] = {
@@ -95,23 +97,45 @@ async def open_for_ticket(db: Database, triaged: TicketTriagedV1) -> store.Escal
         return await store.insert_opened(session, escalation, opened)
 
 
+class EscalationNotFoundError(Exception):
+    pass
+
+
 async def apply_action(
-    session: AsyncSession, escalation: store.Escalation, *, action: Action, actor: str
-) -> bool:
-    """Apply an on-call action; False when it was a repeat that changed nothing."""
-    step = transition(escalation.status, action)  # type: ignore[arg-type]
-    if not step.changed:
-        return False
-    now = utcnow()
-    escalation.status = step.new_status
-    if step.new_status == "acknowledged":
-        escalation.acknowledged_at, escalation.acknowledged_by = now, actor
-    else:
-        escalation.resolved_at, escalation.resolved_by = now, actor
-    session.add(escalation)
-    session.add(_event_row(escalation, kind=step.new_status, actor=actor, at=now, traceparent=None))
-    await session.commit()
-    return True
+    session: AsyncSession, escalation_id: str, *, action: Action, actor: str
+) -> store.Escalation:
+    """Apply an on-call action once, however many requests race for it.
+
+    Raises EscalationNotFoundError or IllegalTransitionError; a repeat of the action that
+    led to the current state changes nothing."""
+    for _ in range(_MAX_RACES):
+        escalation = await store.get_escalation(session, escalation_id)
+        # End the read transaction: SQLite cannot upgrade a stale snapshot to a write.
+        await session.commit()
+        if escalation is None:
+            raise EscalationNotFoundError(escalation_id)
+        step = transition(escalation.status, action)  # type: ignore[arg-type]
+        if not step.changed:
+            return escalation
+        now = utcnow()
+        changes: dict[str, object] = {"status": step.new_status}
+        if step.new_status == "acknowledged":
+            changes.update(acknowledged_at=now, acknowledged_by=actor)
+        else:
+            changes.update(resolved_at=now, resolved_by=actor)
+        won = await store.change_status_if(
+            session, escalation_id, expected_status=escalation.status, changes=changes
+        )
+        if not won:
+            await session.rollback()  # someone else moved it first: decide again
+            continue
+        await session.refresh(escalation)
+        session.add(
+            _event_row(escalation, kind=step.new_status, actor=actor, at=now, traceparent=None)
+        )
+        await session.commit()
+        return escalation
+    raise RuntimeError(f"escalation {escalation_id} kept changing under concurrent updates")
 
 
 async def publish_pending(state: ServiceState, escalation_id: str) -> None:

@@ -7,8 +7,9 @@ crash between commit and publish only delays the event (the relay sends it later
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Column, Text
+from sqlalchemy import Column, Text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -48,13 +49,26 @@ class EscalationEventRow(SQLModel, table=True):
 TABLES = [Escalation.__table__, EscalationEventRow.__table__]  # type: ignore[attr-defined]
 
 
-async def get_escalation(
-    session: AsyncSession, escalation_id: str, *, for_update: bool = False
-) -> Escalation | None:
+async def get_escalation(session: AsyncSession, escalation_id: str) -> Escalation | None:
     statement = select(Escalation).where(Escalation.id == escalation_id)
-    if for_update:
-        statement = statement.with_for_update()
     return (await session.exec(statement)).first()
+
+
+async def change_status_if(
+    session: AsyncSession, escalation_id: str, *, expected_status: str, changes: dict[str, Any]
+) -> bool:
+    """Compare-and-set: apply ``changes`` only if the status is still ``expected_status``.
+
+    Works the same on PostgreSQL and SQLite (which has no ``SELECT ... FOR UPDATE``): of
+    two concurrent transitions from one state, exactly one matches a row."""
+    statement = (
+        update(Escalation)
+        .where(col(Escalation.id) == escalation_id)
+        .where(col(Escalation.status) == expected_status)
+        .values(**changes)
+    )
+    result = await session.exec(statement)
+    return result.rowcount == 1
 
 
 async def get_by_ticket(session: AsyncSession, ticket_id: str) -> Escalation | None:

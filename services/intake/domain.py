@@ -84,6 +84,8 @@ def received_event(
 ) -> TicketReceivedV1:
     ticket_id = ticket_id_for(channel=channel, delivery_id=delivery_id)
     return TicketReceivedV1(
+        # A redelivered webhook is the same event: same id, so every consumer dedupes it.
+        id=str(uuid.uuid5(TICKET_NAMESPACE, f"received\x00{ticket_id}")),
         source=f"/vigil/intake/channels/{channel}",
         subject=ticket_id,
         traceparent=traceparent,

@@ -50,7 +50,9 @@ async def counts_by_facts(session: AsyncSession) -> list[tuple[EventFacts, int]]
         col(RecordedEvent.priority),
     )
     statement = select_columns(*columns, func.count()).group_by(*columns)
-    rows = (await session.execute(statement)).all()
+    # Five columns is past sqlmodel's typed select(); the plain connection takes any query.
+    connection = await session.connection()
+    rows = (await connection.execute(statement)).all()
     return [
         (EventFacts(type=type_, channel=channel, category=category, priority=priority), count)
         for type_, channel, category, priority, count in rows

@@ -46,8 +46,9 @@ RULES: tuple[KeywordRule, ...] = (
         queue="safety-emergency",
         safety=True,
         patterns=(
-            r"(?:going|gonna|want|plan(?:ning)?) to (?:kill|shoot|stab|murder)",
-            r"i(?:'ll| will) (?:kill|shoot|stab|murder|hurt)",
+            # "... kill myself" is self-harm, not a threat to others.
+            r"(?:going|gonna|want|plan(?:ning)?) to (?:kill|shoot|stab|murder)(?! myself)",
+            r"i(?:'ll| will) (?:kill|shoot|stab|murder|hurt)(?! myself)",
             r"kill (?:you|him|her|them|everyone)",
             r"shoot up",
             r"bomb threat",
@@ -143,7 +144,7 @@ RULES: tuple[KeywordRule, ...] = (
         severity="low",
         priority=Priority.P3,
         queue="support-engineering",
-        patterns=(r"bug", r"crash(?:es|ed|ing)?", r"error", r"broken"),
+        patterns=(r"bugs?", r"crash(?:es|ed|ing)?", r"errors?", r"broken"),
     ),
     KeywordRule(
         name="support.feature_request",
@@ -157,13 +158,15 @@ RULES: tuple[KeywordRule, ...] = (
 
 _COMPILED = tuple((rule, rule.compiled()) for rule in RULES)
 
-DEFAULT_DECISION = Decision(
-    category="other",
-    severity="low",
-    priority=Priority.P3,
-    queue="support-general",
-    reasons=[Reason(rule="default", detail="no rule matched", evidence=[])],
-)
+
+def _default_decision() -> Decision:
+    return Decision(
+        category="other",
+        severity="low",
+        priority=Priority.P3,
+        queue="support-general",
+        reasons=[Reason(rule="default", detail="no rule matched", evidence=[])],
+    )
 
 
 def classify(report: Report) -> Decision:
@@ -174,7 +177,7 @@ def classify(report: Report) -> Decision:
         if matches:
             fired.append((rule, matches))
     if not fired:
-        return DEFAULT_DECISION
+        return _default_decision()
     winner, _ = min(fired, key=lambda item: (not item[0].safety, item[0].priority))
     reasons = [
         Reason(

@@ -114,15 +114,6 @@ def test_channels_file_that_is_not_yaml(cfg: Path) -> None:
     assert "not valid YAML" in message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG shared/config.py load_yaml_model: only FileNotFoundError and yaml.YAMLError are "
-        "wrapped; a file that is not UTF-8 (UnicodeDecodeError) or a path that is a "
-        "directory/unreadable (IsADirectoryError/PermissionError) escapes as a raw exception "
-        "instead of a ConfigError naming the file"
-    ),
-)
 @pytest.mark.parametrize("kind", ["not-utf8", "directory"])
 def test_unreadable_channels_file_is_a_config_error(cfg: Path, kind: str) -> None:
     path = cfg / "channels.yaml"

@@ -226,16 +226,6 @@ async def test_redelivered_webhook_is_triaged_and_escalated_once(scenario: Scena
     assert opened == 1.0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: a redelivered webhook (same Idempotency-Key, same ticket id) is counted as a "
-        "second received ticket. services/intake/domain.py received_event() gives every "
-        "delivery a fresh random CloudEvent id, and services/metrics/store.py record_event() "
-        "deduplicates by event id only, so vigil_tickets_received_total goes 2 -> 3 for two "
-        "tickets and the ticket's timeline gets a second 'received' step after the others"
-    ),
-)
 async def test_redelivered_webhook_is_not_counted_as_a_new_ticket(scenario: Scenario) -> None:
     vigil = scenario.vigil
     processed = "vigil_events_processed_total"
@@ -314,16 +304,6 @@ async def test_ack_resolve_lifecycle(scenario: Scenario) -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG services/escalation/api.py _act + store.get_escalation(for_update=True): on "
-        "SQLite (the embedded default) SELECT ... FOR UPDATE is a no-op, so concurrent acks "
-        "both read status 'open', both apply the transition and both append an "
-        "acknowledged event to the audit log/outbox (acknowledged_at/by overwritten, "
-        "vigil_escalations_acknowledged_total counts 2 for one escalation)"
-    ),
-)
 async def test_concurrent_acks_record_one_acknowledgement(
     settings_kwargs: dict[str, Any],
 ) -> None:

@@ -373,15 +373,6 @@ async def test_metrics_expose_request_durations_without_raw_paths(intake: Intake
     assert 'route="/v1/webhooks/other-channel"' not in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG shared/observability.py:87-93 _route_template: with the installed FastAPI "
-        "(0.165) app.router.routes holds an _IncludedRouter per include_router, which has "
-        "no .path, so getattr(route, 'path', 'unmatched') labels every included route "
-        '(webhooks, /healthz, /v1/...) route="unmatched"'
-    ),
-)
 async def test_metrics_label_requests_by_route_template(intake: Intake) -> None:
     assert (await intake.post()).status_code == 202
     assert (await intake.post(channel="other-channel")).status_code == 404

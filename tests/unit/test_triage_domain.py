@@ -51,16 +51,6 @@ def test_safety_phrases_are_p0_with_their_category_and_queue(
     assert evidence in winning.evidence
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG services/triage/domain.py: 'going/want to kill myself' and 'I'll hurt myself' "
-        "also match the threat_to_life patterns ('(going|want|...) to kill', "
-        "'i(?:'ll| will) (kill|hurt)'), and the tie between two safety rules is broken by "
-        "RULES order, so the report is routed to safety-emergency as threat_to_life instead "
-        "of safety-wellbeing as self_harm"
-    ),
-)
 @pytest.mark.parametrize(
     "title",
     [
