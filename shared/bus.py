@@ -62,8 +62,8 @@ class Consumer(ABC):
         """Commit the position after everything returned by ``getmany`` so far."""
 
     @abstractmethod
-    def lag(self) -> dict[PartitionKey, int]:
-        """Messages not yet fetched, per assigned partition."""
+    async def lag(self) -> dict[PartitionKey, int]:
+        """Messages not yet fetched, per assigned partition whose end offset is known."""
 
 
 class Bus(ABC):
@@ -192,7 +192,7 @@ class InProcessConsumer(Consumer):
     async def commit(self) -> None:
         self._bus.commit(self._group_id, self._positions)
 
-    def lag(self) -> dict[PartitionKey, int]:
+    async def lag(self) -> dict[PartitionKey, int]:
         return {
             (topic, partition): len(self._bus.partitions_of(topic)[partition]) - position
             for (topic, partition), position in self._positions.items()
@@ -287,7 +287,6 @@ class KafkaConsumer(Consumer):
             enable_auto_commit=False,
             auto_offset_reset="earliest",
         )
-        self._next_offsets: dict[PartitionKey, int] = {}
 
     async def start(self) -> None:
         await self._consumer.start()
@@ -310,7 +309,6 @@ class KafkaConsumer(Consumer):
                         headers=tuple(record.headers or ()),
                     )
                 )
-                self._next_offsets[(record.topic, record.partition)] = record.offset + 1
         return batch
 
     async def commit(self) -> None:
@@ -321,14 +319,14 @@ class KafkaConsumer(Consumer):
             # every handler is idempotent, so this costs only repeated work.
             logger.warning("offset commit failed after rebalance", extra={"error": str(error)})
 
-    def lag(self) -> dict[PartitionKey, int]:
+    async def lag(self) -> dict[PartitionKey, int]:
         lags: dict[PartitionKey, int] = {}
         for tp in self._consumer.assignment():
             highwater = self._consumer.highwater(tp)
-            if highwater is None:
+            if highwater is None:  # no fetch response for it yet
                 continue
-            key = (tp.topic, tp.partition)
-            lags[key] = max(0, highwater - self._next_offsets.get(key, highwater))
+            position = await self._consumer.position(tp)
+            lags[(tp.topic, tp.partition)] = max(0, highwater - position)
         return lags
 
 

@@ -13,13 +13,15 @@ from collections.abc import Awaitable, Callable
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from shared.bus import Bus, BusUnavailableError, Consumer, Message
+from shared.bus import Bus, BusUnavailableError, Consumer, Message, PartitionKey
 from shared.events import VigilEvent, decode_event
 from shared.logging import ticket_context
 from shared.observability import ServiceMetrics
 from shared.topics import dlq
 
 logger = logging.getLogger(__name__)
+
+LAG_REFRESH_SECONDS = 1.0
 
 EventHandler = Callable[[VigilEvent, Message], Awaitable[None]]
 
@@ -63,15 +65,15 @@ class ConsumeLoop:
         self._retry_base_seconds = retry_base_seconds
         self._retry_max_seconds = retry_max_seconds
         self._stopping = asyncio.Event()
-        self.ready = asyncio.Event()
+        self._lag: dict[PartitionKey, int] = {}
+        self._lag_measured_at = 0.0
 
     def request_stop(self) -> None:
         self._stopping.set()
 
     async def run(self) -> None:
         await self._consumer.start()
-        self._metrics.watch_lag(self._consumer.lag)
-        self.ready.set()
+        self._metrics.watch_lag(lambda: self._lag)
         try:
             while not self._stopping.is_set():
                 batch = await self._consumer.getmany(timeout_ms=200, max_records=self._batch_size)
@@ -79,10 +81,18 @@ class ConsumeLoop:
                     await self._process(message)
                 if batch:
                     await self._consumer.commit()
+                await self._measure_lag()
         except _StopRequestedError:
             logger.info("consumer stopped mid-batch; uncommitted messages will be redelivered")
         finally:
             await self._consumer.stop()
+
+    async def _measure_lag(self) -> None:
+        """Refreshed here, at most every second, because a scrape must not await the broker."""
+        now = asyncio.get_running_loop().time()
+        if now - self._lag_measured_at >= LAG_REFRESH_SECONDS:
+            self._lag = await self._consumer.lag()
+            self._lag_measured_at = now
 
     async def _process(self, message: Message) -> None:
         try:

@@ -1,5 +1,6 @@
 """Intake routes: accept a webhook, answer 202 only once the broker has the event."""
 
+import logging
 import uuid
 from typing import Annotated, cast
 
@@ -12,10 +13,13 @@ from services.intake.domain import Channel, bearer_token_accepted, received_even
 from services.intake.settings import IntakeSettings
 from shared.bus import BusUnavailableError
 from shared.events import Report, utcnow
+from shared.logging import ticket_context
 from shared.problems import ProblemError
 from shared.service import StateDep
 from shared.topics import TICKETS_RECEIVED
 from shared.tracing import new_traceparent, valid_traceparent
+
+logger = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/v1", tags=["intake"])
 
@@ -108,6 +112,8 @@ async def receive_webhook(
             detail="The report was not accepted; send it again later.",
             headers={"Retry-After": str(settings.retry_after_seconds)},
         ) from error
+    with ticket_context(ticket_id=event.subject, traceparent=event.traceparent):
+        logger.info("ticket accepted", extra={"channel": channel.name})
     return JSONResponse(
         {"ticket_id": event.subject},
         status_code=202,

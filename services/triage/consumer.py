@@ -21,7 +21,7 @@ def make_handler(state: ServiceState) -> EventHandler:
         async with db.session() as session:
             ticket = await store.get_ticket(session, event.subject)
             if ticket is None:
-                ticket = await store.insert_ticket(session, _triage(event))
+                ticket = await store.insert_ticket(session, triage_event(event))
         # Also on a duplicate: the first attempt may have crashed between commit and send.
         await state.bus.send(
             triaged_topic, key=ticket.ticket_id, value=ticket.triaged_event.encode()
@@ -30,7 +30,8 @@ def make_handler(state: ServiceState) -> EventHandler:
     return handle
 
 
-def _triage(event: TicketReceivedV1) -> store.TriagedTicket:
+def triage_event(event: TicketReceivedV1) -> store.TriagedTicket:
+    """Classify a received ticket into the row to store, with the event to emit."""
     decision = classify(event.data.report)
     triaged = TicketTriagedV1(
         source="/vigil/triage",

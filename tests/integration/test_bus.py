@@ -62,12 +62,14 @@ async def under_test(
     await bus.stop()
 
 
-async def collect(consumer: Consumer, *, count: int, timeout: float = 30) -> list[Message]:
+async def collect(
+    consumer: Consumer, *, count: int, timeout: float = 30, max_records: int = 1000
+) -> list[Message]:
     """Fetch until ``count`` messages arrived or the deadline passed."""
     received: list[Message] = []
     deadline = asyncio.get_running_loop().time() + timeout
     while len(received) < count and asyncio.get_running_loop().time() < deadline:
-        received += await consumer.getmany(timeout_ms=200, max_records=1000)
+        received += await consumer.getmany(timeout_ms=200, max_records=max_records)
     return received
 
 
@@ -237,3 +239,18 @@ async def test_transient_failures_are_retried_not_dead_lettered(under_test: BusU
     assert handler.handled == ["eventually"]
     assert metrics.events_failed.labels(topic)._value.get() == 5
     assert metrics.events_dead_lettered.labels(topic)._value.get() == 0
+
+
+async def test_lag_counts_messages_fetched_by_nobody_yet(under_test: BusUnderTest) -> None:
+    topic = under_test.topic()
+    for _ in range(5):
+        await under_test.bus.send(topic, key="one-partition", value=b"x")
+    consumer = under_test.bus.consumer(topics=[topic], group_id=under_test.group())
+    await consumer.start()
+    try:
+        taken = await collect(consumer, count=2, max_records=1)
+        lag = await consumer.lag()
+    finally:
+        await consumer.stop()
+    assert len(taken) == 2
+    assert sum(lag.values()) == 3

@@ -1,0 +1,177 @@
+"""Each service's store on a real PostgreSQL: idempotency and races hold under concurrency."""
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from services.escalation import flows
+from services.escalation import store as escalation_store
+from services.escalation.domain import Action, IllegalTransitionError
+from services.metrics import store as metrics_store
+from services.triage import store as triage_store
+from services.triage.consumer import triage_event
+from shared.db import Database
+from shared.events import (
+    Priority,
+    Reason,
+    Report,
+    TicketReceivedData,
+    TicketReceivedV1,
+    TicketTriagedData,
+    TicketTriagedV1,
+    utcnow,
+)
+from tests.conftest import PostgresDatabases
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+async def database(postgres: PostgresDatabases) -> AsyncIterator[Database]:
+    db = Database(await postgres.create("store"))
+    await db.create_tables([*triage_store.TABLES, *escalation_store.TABLES, *metrics_store.TABLES])
+    yield db
+    await db.dispose()
+
+
+def received(title: str) -> TicketReceivedV1:
+    ticket_id = str(uuid.uuid4())
+    return TicketReceivedV1(
+        source="/tests",
+        subject=ticket_id,
+        data=TicketReceivedData(
+            ticket_id=ticket_id,
+            channel="tests",
+            delivery_id=ticket_id,
+            received_at=utcnow(),
+            report=Report(title=title),
+        ),
+    )
+
+
+def triaged(priority: Priority = Priority.P0) -> TicketTriagedV1:
+    ticket_id = str(uuid.uuid4())
+    return TicketTriagedV1(
+        source="/tests",
+        subject=ticket_id,
+        data=TicketTriagedData(
+            ticket_id=ticket_id,
+            channel="tests",
+            category="threat_to_life",
+            severity="critical",
+            priority=priority,
+            queue="safety-emergency",
+            reasons=[Reason(rule="test", detail="test")],
+            rules_version="test",
+            received_at=utcnow(),
+            triaged_at=utcnow(),
+        ),
+    )
+
+
+async def test_concurrent_triage_of_one_ticket_stores_one_decision(database: Database) -> None:
+    event = received("I am going to kill you")
+
+    async def triage_once() -> str:
+        async with database.session() as session:
+            ticket = await triage_store.insert_ticket(session, triage_event(event))
+            return ticket.triaged_event
+
+    emitted = await asyncio.gather(*(triage_once() for _ in range(6)))
+
+    assert len(set(emitted)) == 1, "every attempt must re-emit the first decision's event"
+    async with database.session() as session:
+        rows = (await session.exec(select(triage_store.TriagedTicket))).all()
+    assert [row.ticket_id for row in rows] == [event.subject]
+    assert rows[0].priority == "P0"
+
+
+async def test_concurrent_deliveries_open_one_escalation(database: Database) -> None:
+    event = triaged()
+
+    opened = await asyncio.gather(*(flows.open_for_ticket(database, event) for _ in range(6)))
+
+    assert len({escalation.id for escalation in opened}) == 1
+    async with database.session() as session:
+        events = await escalation_store.timeline(session, opened[0].id)
+    assert [row.type for row in events] == ["vigil.escalation.opened.v1"]
+
+
+async def test_concurrent_acks_record_one_acknowledgement(database: Database) -> None:
+    escalation = await flows.open_for_ticket(database, triaged())
+
+    async def ack(actor: str) -> str:
+        async with database.session() as session:
+            result = await flows.apply_action(session, escalation.id, action="ack", actor=actor)
+            return result.status
+
+    statuses = await asyncio.gather(*(ack(f"responder-{n}") for n in range(8)))
+
+    assert set(statuses) == {"acknowledged"}
+    async with database.session() as session:
+        late = await flows.apply_action(session, escalation.id, action="ack", actor="late")
+        events = await escalation_store.timeline(session, escalation.id)
+    assert late.acknowledged_by != "late"
+    assert [row.type for row in events] == [
+        "vigil.escalation.opened.v1",
+        "vigil.escalation.acknowledged.v1",
+    ]
+
+
+async def test_racing_ack_and_resolve_leave_a_consistent_timeline(database: Database) -> None:
+    escalation = await flows.open_for_ticket(database, triaged())
+
+    async def act(action: Action) -> str:
+        async with database.session() as session:
+            try:
+                result = await flows.apply_action(
+                    session, escalation.id, action=action, actor="racer"
+                )
+            except IllegalTransitionError:
+                return "illegal"
+            return result.status
+
+    await asyncio.gather(*(act("ack" if n % 2 else "resolve") for n in range(8)))
+
+    async with database.session() as session:
+        final = await escalation_store.get_escalation(session, escalation.id)
+        events = await escalation_store.timeline(session, escalation.id)
+    assert final is not None
+    assert final.status == "resolved"
+    types = [row.type for row in events]
+    assert types[0] == "vigil.escalation.opened.v1"
+    assert types[-1] == "vigil.escalation.resolved.v1"
+    assert types.count("vigil.escalation.resolved.v1") == 1
+    assert types.count("vigil.escalation.acknowledged.v1") <= 1
+
+
+async def test_an_event_is_recorded_once_by_metrics(database: Database) -> None:
+    event_id = str(uuid.uuid4())
+
+    def row() -> metrics_store.RecordedEvent:
+        return metrics_store.RecordedEvent(
+            event_id=event_id,
+            ticket_id="ticket",
+            type="vigil.ticket.received.v1",
+            occurred_at=utcnow(),
+            channel="tests",
+        )
+
+    async def record() -> bool:
+        async with database.session() as session:
+            return await metrics_store.record_event(session, row())
+
+    results = await asyncio.gather(*(record() for _ in range(6)))
+
+    assert sorted(results) == [False] * 5 + [True]
+    async with database.session() as session:
+        count = (
+            await session.exec(select(func.count()).select_from(metrics_store.RecordedEvent))
+        ).one()
+        [(facts, total)] = await metrics_store.counts_by_facts(session)
+    assert count == 1
+    assert (facts.channel, total) == ("tests", 1)
