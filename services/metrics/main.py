@@ -1,5 +1,6 @@
 """Metrics app factory: consumes every topic, serves business metrics and timelines."""
 
+from pathlib import Path
 from typing import cast
 
 from fastapi import FastAPI
@@ -8,6 +9,7 @@ from services.metrics import api, consumer, store
 from services.metrics.domain import increment_for
 from services.metrics.instruments import BusinessMetrics
 from services.metrics.settings import MetricsSettings
+from shared.auth import ApiKeyRegistry
 from shared.bus import Bus
 from shared.service import ConsumerSpec, ServiceState, build_state, create_service_app
 from shared.topics import ALL_TOPICS
@@ -22,6 +24,12 @@ async def restore_counters(state: ServiceState) -> None:
             increment = increment_for(facts)
             if increment is not None:
                 business.apply(increment, amount=count)
+
+
+def validate_config(config_dir: Path) -> None:
+    """Load every configuration file this service reads; raises ConfigError naming the
+    file and field. Used at start-up and by the config validator."""
+    ApiKeyRegistry.load(config_dir)
 
 
 def create_app(settings: MetricsSettings | None = None, *, bus: Bus | None = None) -> FastAPI:
