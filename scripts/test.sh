@@ -46,6 +46,17 @@ else
     "$VENV_BIN/mypy" || die "mypy failed"
 fi
 
+# --- 2b. Prometheus (promtool for tests/deploy, the server for tests/integration) -------
+if ! command -v promtool >/dev/null 2>&1 || ! command -v prometheus >/dev/null 2>&1; then
+    log "prometheus/promtool not installed; installing the Debian package with apt-get (once)"
+    prom_sudo=()
+    [[ $EUID -eq 0 ]] || prom_sudo=(sudo)
+    "${prom_sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2 \
+        || die "apt-get update failed"
+    "${prom_sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+        --no-install-recommends prometheus >&2 || die "apt-get install prometheus failed"
+fi
+
 # --- 3. Kafka and PostgreSQL ----------------------------------------------------------
 STARTED_KAFKA=0
 STARTED_PG=0

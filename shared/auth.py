@@ -19,6 +19,14 @@ class ApiKeyEntry(BaseModel):
     role: Role
     sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
     key: SecretRef | None = None
+    teams: list[str] = Field(
+        default_factory=list, description="Teams the key's holder belongs to (restricted data)."
+    )
+    bot: bool = Field(
+        default=False,
+        description="An automation, not a person (matters for policies that "
+        "require a person's acknowledgement).",
+    )
 
     @model_validator(mode="after")
     def _exactly_one_source(self) -> Self:
@@ -36,6 +44,8 @@ class ApiKeysFile(BaseModel):
 class Principal(BaseModel):
     name: str
     role: Role
+    teams: frozenset[str] = frozenset()
+    bot: bool = False
 
 
 def hash_api_key(key: str) -> str:
@@ -64,7 +74,9 @@ class ApiKeyRegistry:
                 raise ConfigError(
                     f"{path}: api key {entry.name!r} is the same key as {principals[digest].name!r}"
                 )
-            principals[digest] = Principal(name=entry.name, role=entry.role)
+            principals[digest] = Principal(
+                name=entry.name, role=entry.role, teams=frozenset(entry.teams), bot=entry.bot
+            )
         return cls(principals)
 
     def authenticate(self, presented: str) -> Principal | None:

@@ -50,6 +50,11 @@ class Database:
         return engine
 
     @property
+    def is_in_memory(self) -> bool:
+        parsed = make_url(self.url)
+        return parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:")
+
+    @property
     def is_postgres(self) -> bool:
         return self.engine.dialect.name == "postgresql"
 

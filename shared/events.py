@@ -70,6 +70,8 @@ class TicketUpdatedData(BaseModel):
     action: Literal["acknowledged", "resolved", "closed", "edited"]
     updated_at: datetime
     report: Report | None = None
+    # The sender's id for this update (webhook delivery, PagerDuty dedup_key + action, ...).
+    delivery_id: str | None = None
 
 
 class TicketTriagedData(BaseModel):
@@ -83,6 +85,32 @@ class TicketTriagedData(BaseModel):
     rules_version: str
     received_at: datetime
     triaged_at: datetime
+    # Added with the rules engine (all optional: older events stay valid).
+    tags: list[str] = Field(default_factory=list)
+    first_response_due: datetime | None = None
+    resolution_due: datetime | None = None
+    sla_policies: list[str] = Field(default_factory=list)
+    group_key: str | None = None
+    override: "TriageOverride | None" = None
+
+
+class TriageOverrideFrom(BaseModel):
+    category: str
+    severity: str
+    priority: Priority
+    queue: str
+
+
+class TriageOverride(BaseModel):
+    """Set when a person overrode the decision; ``previous`` is what it replaced."""
+
+    by: str
+    reason: str
+    at: datetime
+    previous: TriageOverrideFrom
+
+
+TicketTriagedData.model_rebuild()
 
 
 EscalationStatus = Literal["open", "acknowledged", "resolved"]
@@ -98,6 +126,11 @@ class EscalationData(BaseModel):
     actor: str | None = None
     at: datetime
     received_at: datetime | None = None
+    # Additive (escalation policies): the policy level now paged, who or what was paged,
+    # and why (ack_timeout, sla_at_risk, sla_breached, reassigned, delivered, failed ...).
+    level: int | None = None
+    target: str | None = None
+    reason: str | None = None
 
 
 class TrendDetectedData(BaseModel):
@@ -108,6 +141,13 @@ class TrendDetectedData(BaseModel):
     count: int
     baseline: float
     score: float
+    # Evidence (additive): the trend's id, the baseline windows' counts (oldest first), the
+    # median absolute deviation, the score threshold and the window length in seconds.
+    trend_id: str | None = None
+    history: list[int] = Field(default_factory=list)
+    mad: float | None = None
+    threshold: float | None = None
+    window_seconds: int | None = None
 
 
 class _CloudEvent(BaseModel):

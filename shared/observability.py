@@ -5,14 +5,15 @@ one process, each ``/metrics`` still describes its own service.
 """
 
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 
-from fastapi import Request, Response
 from prometheus_client import CollectorRegistry, Counter, Histogram, ProcessCollector
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.bus import PartitionKey
+from shared.logging import service_var
 
 LagSource = Callable[[], dict[PartitionKey, int]]
 
@@ -68,24 +69,43 @@ class ServiceMetrics:
     def watch_lag(self, source: LagSource) -> None:
         self._lag.sources.append(source)
 
-    async def http_middleware(
-        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
+
+class HttpMetricsMiddleware:
+    """Pure ASGI middleware: times each request by route template and status, and names the
+    service for log lines. (Starlette's BaseHTTPMiddleware costs far more per request.)"""
+
+    def __init__(self, app: ASGIApp, *, metrics: ServiceMetrics, enabled: bool) -> None:
+        self._app = app
+        self._metrics = metrics
+        self._enabled = enabled
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self._app(scope, receive, send)
+            return
+        service_var.set(self._metrics.service)
+        if not self._enabled:
+            await self._app(scope, receive, send)
+            return
         started = time.perf_counter()
         status = 500
+
+        async def send_with_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
         try:
-            response = await call_next(request)
-            status = response.status_code
-            return response
+            await self._app(scope, receive, send_with_status)
         finally:
-            self.http_request_duration.labels(
-                request.method, _route_template(request), str(status)
+            self._metrics.http_request_duration.labels(
+                scope["method"], _route_template(scope), str(status)
             ).observe(time.perf_counter() - started)
 
 
-def _route_template(request: Request) -> str:
+def _route_template(scope: Scope) -> str:
     """The matched route's path template, never the raw path: raw paths hold ticket ids.
 
     Routing stores the matched route in the scope, which the middleware shares."""
-    route = request.scope.get("route")
-    return str(getattr(route, "path", "unmatched"))
+    return str(getattr(scope.get("route"), "path", "unmatched"))

@@ -23,7 +23,8 @@ from shared.config import DEFAULT_CONFIG_DIR
 from shared.consume import ConsumeLoop, EventHandler
 from shared.db import Database
 from shared.logging import service_var
-from shared.observability import ServiceMetrics
+from shared.migrations import ensure_schema
+from shared.observability import HttpMetricsMiddleware, ServiceMetrics
 from shared.problems import ProblemError, install_problem_handlers
 from shared.settings import ServiceName, VigilSettings
 
@@ -72,7 +73,7 @@ def create_service_app(
         # Tasks started here inherit it, so in embedded mode each log line names its service.
         service_var.set(state.service)
         if state.db is not None:
-            await state.db.create_tables(tables)
+            await prepare_database(state, tables=tables)
         if owns_bus:
             await state.bus.start()
         for hook in on_startup:
@@ -105,14 +106,11 @@ def create_service_app(
     app = FastAPI(title=f"Vigil {state.service}", version="0.1.0", lifespan=lifespan)
     app.state.vigil = state
     install_problem_handlers(app)
-    app.middleware("http")(state.metrics.http_middleware)
-
-    @app.middleware("http")
-    async def name_the_service(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        service_var.set(state.service)
-        return await call_next(request)
+    app.add_middleware(
+        HttpMetricsMiddleware,
+        metrics=state.metrics,
+        enabled=state.settings.instrumentation_enabled,
+    )
 
     app.include_router(_operational_router())
     for router in routers:
@@ -139,6 +137,20 @@ async def _shutdown(
     if state.db is not None:
         await state.db.dispose()
     logger.info("service stopped")
+
+
+async def prepare_database(state: ServiceState, *, tables: Sequence[Table]) -> None:
+    """Migrate the service's database when configured to (VIGIL_DB_AUTO_MIGRATE; unset = only
+    SQLite files), else refuse to start unless its schema is at this release's revision."""
+    assert state.db is not None
+    if not tables:
+        return
+    if state.db.is_in_memory:  # no other connection can reach it: nothing to migrate
+        await state.db.create_tables(tables)
+        return
+    await ensure_schema(
+        service=state.service, url=state.db.url, auto_migrate=state.settings.db_auto_migrate
+    )
 
 
 def build_state(
@@ -206,6 +218,7 @@ def require_role(minimum: Role) -> Callable[[Request, ServiceState], Principal]:
 
 ViewerDep = Annotated[Principal, Depends(require_role("viewer"))]
 ResponderDep = Annotated[Principal, Depends(require_role("responder"))]
+AdminDep = Annotated[Principal, Depends(require_role("admin"))]
 
 
 # --- operational routes -----------------------------------------------------------------

@@ -32,6 +32,11 @@ class VigilSettings(BaseSettings):
         default=None,
         description="SQLAlchemy async URL; unset means a SQLite file per service in data_dir.",
     )
+    db_auto_migrate: bool | None = Field(
+        default=None,
+        description="Apply database migrations at start-up. Unset: yes for SQLite files "
+        "(embedded mode), no for PostgreSQL (run `vigil db upgrade` first).",
+    )
     data_dir: Path = Path("data")
     config_dir: Path | None = Field(
         default=None,
@@ -43,6 +48,10 @@ class VigilSettings(BaseSettings):
     escalation_port: int = DEFAULT_PORTS["escalation"]
     metrics_port: int = DEFAULT_PORTS["metrics"]
     log_level: str = "INFO"
+    instrumentation_enabled: bool = Field(
+        default=True,
+        description="Per-request HTTP metrics; off only to measure their cost (benchmark B5).",
+    )
     publish_timeout_seconds: float = Field(default=5.0, gt=0)
     consumer_max_attempts: int = Field(default=3, ge=1)
     consumer_batch_size: int = Field(default=500, ge=1)

@@ -1,18 +1,31 @@
-"""On-call routes: list and read escalations, acknowledge and resolve them."""
+"""On-call routes: escalations (list, read, ack, resolve, reassign, snooze, notes), who is
+on call, and the audit log. Every route needs an API key; restricted categories answer
+404 to anyone outside their team."""
 
-from datetime import datetime
-from typing import Annotated
+import base64
+import binascii
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, cast
 
-from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from fastapi import APIRouter, Header, Query
+from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
 from services.escalation import flows, store
+from services.escalation.config import EscalationConfig
 from services.escalation.domain import Action, IllegalTransitionError
-from shared.events import EscalationStatus
+from services.escalation.policies import hidden_categories, visible_to
+from services.escalation.schedules import on_call
+from shared.auth import Principal
+from shared.events import EscalationStatus, Priority, utcnow
 from shared.problems import ProblemError
-from shared.service import ResponderDep, SessionDep, StateDep, ViewerDep
+from shared.service import AdminDep, ResponderDep, ServiceState, SessionDep, StateDep, ViewerDep
 
 router = APIRouter(prefix="/v1/escalations", tags=["escalation"])
+oncall_router = APIRouter(prefix="/v1/oncall", tags=["on-call"])
+audit_router = APIRouter(prefix="/v1/audit", tags=["audit"])
+
+MAX_SNOOZE = timedelta(hours=24)
 
 
 class EscalationOut(BaseModel):
@@ -28,6 +41,11 @@ class EscalationOut(BaseModel):
     acknowledged_by: str | None
     resolved_at: datetime | None
     resolved_by: str | None
+    policy: str | None = None
+    level: int = 0
+    cycle: int = 0
+    assignee: str | None = None
+    snoozed_until: datetime | None = None
 
 
 class TimelineEntry(BaseModel):
@@ -36,78 +54,434 @@ class TimelineEntry(BaseModel):
     actor: str | None
     at: datetime
     published: bool
+    level: int | None = None
+    target: str | None = None
+    reason: str | None = None
+
+
+class ActivityEntry(BaseModel):
+    seq: int
+    action: str
+    actor: str
+    at: datetime
+    detail: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+class NotificationOut(BaseModel):
+    idempotency_key: str
+    user: str
+    channel: str
+    reason: str
+    level: int
+    status: str
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    finished_at: datetime | None
 
 
 class EscalationDetail(EscalationOut):
-    timeline: list[TimelineEntry]
+    timeline: list[TimelineEntry] = Field(description="Every vigil.escalation.* event, in order.")
+    activity: list[ActivityEntry] = Field(
+        description="Everything done to it (audit entries: notes, reassignments, pages that "
+        "could not be sent, deliveries ...), in order."
+    )
+    notifications: list[NotificationOut]
 
 
 class EscalationList(BaseModel):
     items: list[EscalationOut]
+    next_cursor: str | None = Field(
+        default=None, description="Pass as ?cursor= for the next page; null on the last page."
+    )
+
+
+class ReassignIn(BaseModel):
+    to: str = Field(min_length=1, max_length=128, description="A user from policies.yaml.")
+
+
+class SnoozeIn(BaseModel):
+    until: AwareDatetime | None = None
+    minutes: int | None = Field(default=None, ge=1, le=int(MAX_SNOOZE.total_seconds() // 60))
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> "SnoozeIn":
+        if (self.until is None) == (self.minutes is None):
+            raise ValueError("give exactly one of 'until' or 'minutes'")
+        return self
+
+
+class NoteIn(BaseModel):
+    text: str = Field(min_length=1, max_length=10_000)
+
+
+class OnCallOut(BaseModel):
+    schedule: str
+    at: datetime
+    user: str | None
+    source: str | None = Field(description="The layer's name, or 'override'.")
+    shift_start: datetime | None
+    shift_end: datetime | None
+
+
+class AuditOut(ActivityEntry):
+    escalation_id: str
+
+
+class AuditList(BaseModel):
+    items: list[AuditOut]
+    next_cursor: str | None = None
 
 
 _NOT_FOUND = ProblemError(status=404, title="Escalation not found")
 
 
+def _config(state: ServiceState) -> EscalationConfig:
+    return cast(EscalationConfig, state.extras["config"])
+
+
+def _now(state: ServiceState) -> datetime:
+    clock = cast(flows.Clock, state.extras.get("clock", utcnow))
+    return clock()
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+def _out(escalation: store.Escalation) -> EscalationOut:
+    out = EscalationOut.model_validate(escalation, from_attributes=True)
+    for name in (
+        "received_at",
+        "opened_at",
+        "acknowledged_at",
+        "resolved_at",
+        "snoozed_until",
+    ):
+        setattr(out, name, _aware(getattr(out, name)))
+    return out
+
+
+def _hidden(state: ServiceState, principal: Principal) -> list[str]:
+    return hidden_categories(_config(state).policies.restricted_categories, teams=principal.teams)
+
+
+async def _visible(
+    session: SessionDep, state: ServiceState, principal: Principal, escalation_id: str
+) -> store.Escalation:
+    """The escalation, or 404 if it does not exist or the caller may not know it does."""
+    escalation = await store.get_escalation(session, escalation_id)
+    if escalation is None or not visible_to(
+        _config(state).policies.restricted_categories,
+        category=escalation.category,
+        teams=principal.teams,
+    ):
+        raise _NOT_FOUND
+    return escalation
+
+
+def _encode_cursor(escalation: store.Escalation) -> str:
+    raw = json.dumps([_aware(escalation.opened_at).isoformat(), escalation.id])  # type: ignore[union-attr]
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        opened_at, escalation_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        parsed = datetime.fromisoformat(opened_at)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as error:
+        raise ProblemError(status=400, title="Invalid cursor") from error
+    if not isinstance(escalation_id, str):
+        raise ProblemError(status=400, title="Invalid cursor")
+    return parsed, escalation_id
+
+
 @router.get("", response_model=EscalationList)
 async def list_escalations(
     session: SessionDep,
-    _: ViewerDep,
-    ticket_id: str | None = None,
+    state: StateDep,
+    principal: ViewerDep,
+    ticket_id: Annotated[str | None, Query(max_length=64)] = None,
     status: EscalationStatus | None = None,
+    priority: Priority | None = None,
+    queue: Annotated[str | None, Query(max_length=64)] = None,
+    assignee: Annotated[str | None, Query(max_length=128)] = None,
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> EscalationList:
-    rows = await store.list_escalations(session, ticket_id=ticket_id, status=status, limit=limit)
+    """Newest first. Filters combine with AND; ``next_cursor`` pages on."""
+    rows = await store.list_escalations(
+        session,
+        ticket_id=ticket_id,
+        status=status,
+        priority=priority.value if priority is not None else None,
+        queue=queue,
+        assignee=assignee,
+        hidden_categories=_hidden(state, principal),
+        after=_decode_cursor(cursor) if cursor else None,
+        limit=limit + 1,
+    )
+    page = list(rows[:limit])
     return EscalationList(
-        items=[EscalationOut.model_validate(row, from_attributes=True) for row in rows]
+        items=[_out(row) for row in page],
+        next_cursor=_encode_cursor(page[-1]) if len(rows) > limit else None,
+    )
+
+
+def _json_or_none(value: str | None) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    parsed = json.loads(value)
+    return parsed if isinstance(parsed, dict) else None
+
+
+def _activity(entry: store.AuditEntry) -> ActivityEntry:
+    assert entry.seq is not None
+    return ActivityEntry(
+        seq=entry.seq,
+        action=entry.action,
+        actor=entry.actor,
+        at=_aware(entry.at) or entry.at,
+        detail=entry.detail,
+        before=_json_or_none(entry.before),
+        after=_json_or_none(entry.after),
+    )
+
+
+def _timeline_entry(row: store.EscalationEventRow) -> TimelineEntry:
+    data = json.loads(row.payload).get("data", {})
+    return TimelineEntry(
+        event_id=row.event_id,
+        type=row.type,
+        actor=row.actor,
+        at=_aware(row.created_at) or row.created_at,
+        published=row.published_at is not None,
+        level=data.get("level"),
+        target=data.get("target"),
+        reason=data.get("reason"),
     )
 
 
 @router.get("/{escalation_id}", response_model=EscalationDetail)
-async def get_escalation(escalation_id: str, session: SessionDep, _: ViewerDep) -> EscalationDetail:
-    escalation = await store.get_escalation(session, escalation_id)
-    if escalation is None:
-        raise _NOT_FOUND
+async def get_escalation(
+    escalation_id: str, session: SessionDep, state: StateDep, principal: ViewerDep
+) -> EscalationDetail:
+    escalation = await _visible(session, state, principal, escalation_id)
     events = await store.timeline(session, escalation_id)
+    audit = await store.audit_of(session, escalation_id)
+    notifications = await store.notifications_of(session, escalation_id)
     return EscalationDetail(
-        **EscalationOut.model_validate(escalation, from_attributes=True).model_dump(),
-        timeline=[
-            TimelineEntry(
-                event_id=row.event_id,
-                type=row.type,
-                actor=row.actor,
-                at=row.created_at,
-                published=row.published_at is not None,
-            )
-            for row in events
+        **_out(escalation).model_dump(),
+        timeline=[_timeline_entry(row) for row in events],
+        activity=[_activity(entry) for entry in audit],
+        notifications=[
+            NotificationOut.model_validate(row, from_attributes=True) for row in notifications
         ],
     )
 
 
+def _conflict(error: IllegalTransitionError) -> ProblemError:
+    return ProblemError(
+        status=409, title="Illegal transition", detail=str(error), current_status=error.status
+    )
+
+
 async def _act(
-    escalation_id: str, action: Action, *, session: SessionDep, state: StateDep, actor: str
+    escalation_id: str,
+    action: Action,
+    *,
+    session: SessionDep,
+    state: StateDep,
+    principal: Principal,
 ) -> EscalationOut:
+    await _visible(session, state, principal, escalation_id)
     try:
-        escalation = await flows.apply_action(session, escalation_id, action=action, actor=actor)
+        escalation = await flows.apply_action(
+            session,
+            escalation_id,
+            action=action,
+            actor=principal.name,
+            by_bot=principal.bot,
+            config=_config(state),
+            now=_now(state),
+        )
     except flows.EscalationNotFoundError as error:
         raise _NOT_FOUND from error
     except IllegalTransitionError as error:
+        raise _conflict(error) from error
+    except flows.PersonAckRequiredError as error:
         raise ProblemError(
-            status=409, title="Illegal transition", detail=str(error), current_status=error.status
+            status=409,
+            title="A person must acknowledge",
+            detail=f"{error}; this key belongs to a bot",
+            current_status="open",
         ) from error
     await flows.publish_pending(state, escalation_id)
-    return EscalationOut.model_validate(escalation, from_attributes=True)
+    return _out(escalation)
 
 
 @router.post("/{escalation_id}/ack", response_model=EscalationOut)
 async def acknowledge(
     escalation_id: str, session: SessionDep, state: StateDep, principal: ResponderDep
 ) -> EscalationOut:
-    return await _act(escalation_id, "ack", session=session, state=state, actor=principal.name)
+    """open → acknowledged (stops the climb; repeating it is a no-op)."""
+    return await _act(escalation_id, "ack", session=session, state=state, principal=principal)
 
 
 @router.post("/{escalation_id}/resolve", response_model=EscalationOut)
 async def resolve(
     escalation_id: str, session: SessionDep, state: StateDep, principal: ResponderDep
 ) -> EscalationOut:
-    return await _act(escalation_id, "resolve", session=session, state=state, actor=principal.name)
+    """open or acknowledged → resolved (repeating it is a no-op)."""
+    return await _act(escalation_id, "resolve", session=session, state=state, principal=principal)
+
+
+@router.post("/{escalation_id}/reassign", response_model=EscalationOut)
+async def reassign(
+    escalation_id: str,
+    body: ReassignIn,
+    session: SessionDep,
+    state: StateDep,
+    principal: ResponderDep,
+) -> EscalationOut:
+    """Hand over to another user, who is paged; the status stays. Reassigning to the
+    current assignee is a no-op; a resolved escalation cannot be reassigned (409)."""
+    await _visible(session, state, principal, escalation_id)
+    try:
+        escalation = await flows.reassign(
+            session,
+            escalation_id,
+            to=body.to,
+            actor=principal.name,
+            config=_config(state),
+            now=_now(state),
+        )
+    except flows.UnknownUserError as error:
+        raise ProblemError(
+            status=422,
+            title="Unknown user",
+            detail=f"{body.to!r} is not a user in policies.yaml",
+        ) from error
+    except flows.EscalationNotFoundError as error:
+        raise _NOT_FOUND from error
+    except IllegalTransitionError as error:
+        raise _conflict(error) from error
+    await flows.publish_pending(state, escalation_id)
+    return _out(escalation)
+
+
+@router.post("/{escalation_id}/snooze", response_model=EscalationOut)
+async def snooze(
+    escalation_id: str,
+    body: SnoozeIn,
+    session: SessionDep,
+    state: StateDep,
+    principal: ResponderDep,
+) -> EscalationOut:
+    """Pause reminders of an acknowledged escalation (at most 24 h); 409 otherwise."""
+    await _visible(session, state, principal, escalation_id)
+    now = _now(state)
+    until = body.until if body.until is not None else now + timedelta(minutes=body.minutes or 0)
+    until = until.astimezone(UTC)
+    if not now < until <= now + MAX_SNOOZE:
+        raise ProblemError(
+            status=422,
+            title="Invalid snooze",
+            detail="'until' must be in the future and at most 24 hours away",
+        )
+    try:
+        escalation = await flows.snooze(
+            session, escalation_id, until=until, actor=principal.name, now=now
+        )
+    except flows.EscalationNotFoundError as error:
+        raise _NOT_FOUND from error
+    except IllegalTransitionError as error:
+        raise _conflict(error) from error
+    return _out(escalation)
+
+
+@router.post("/{escalation_id}/notes", response_model=ActivityEntry, status_code=201)
+async def add_note(
+    escalation_id: str,
+    body: NoteIn,
+    session: SessionDep,
+    state: StateDep,
+    principal: ResponderDep,
+    idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
+) -> ActivityEntry:
+    """Add a note to the activity log; with an ``Idempotency-Key`` header, a retry returns
+    the first note instead of adding another."""
+    await _visible(session, state, principal, escalation_id)
+    try:
+        entry = await flows.add_note(
+            session,
+            escalation_id,
+            text=body.text,
+            actor=principal.name,
+            now=_now(state),
+            idempotency_key=idempotency_key,
+        )
+    except flows.EscalationNotFoundError as error:
+        raise _NOT_FOUND from error
+    return _activity(entry)
+
+
+# --- who is on call -------------------------------------------------------------------------
+
+
+@oncall_router.get("", response_model=OnCallOut)
+async def who_is_on_call(
+    state: StateDep,
+    _: ViewerDep,
+    schedule: Annotated[str, Query(min_length=1, max_length=64)],
+    at: AwareDatetime | None = None,
+) -> OnCallOut:
+    """Who is on call on ``schedule`` at ``at`` (ISO 8601 with offset; default now)."""
+    found = _config(state).schedule(schedule)
+    if found is None:
+        raise ProblemError(status=404, title="Schedule not found", detail=schedule)
+    when = (at or _now(state)).astimezone(UTC)
+    current = on_call(found, at=when)
+    return OnCallOut(
+        schedule=schedule,
+        at=when,
+        user=current.user if current else None,
+        source=current.source if current else None,
+        shift_start=current.shift_start if current else None,
+        shift_end=current.shift_end if current else None,
+    )
+
+
+# --- audit log ------------------------------------------------------------------------------
+
+
+@audit_router.get("", response_model=AuditList)
+async def audit_log(
+    session: SessionDep,
+    state: StateDep,
+    principal: AdminDep,
+    escalation_id: Annotated[str | None, Query(max_length=64)] = None,
+    actor: Annotated[str | None, Query(max_length=128)] = None,
+    cursor: Annotated[int | None, Query(ge=0, le=2**62)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> AuditList:
+    """Every action (actor, time, before, after), oldest first; admins only."""
+    rows = await store.list_audit(
+        session,
+        escalation_id=escalation_id,
+        actor=actor,
+        hidden_categories=_hidden(state, principal),
+        after_seq=cursor,
+        limit=limit + 1,
+    )
+    page = list(rows[:limit])
+    return AuditList(
+        items=[
+            AuditOut(**_activity(row).model_dump(), escalation_id=row.escalation_id) for row in page
+        ],
+        next_cursor=str(page[-1].seq) if len(rows) > limit and page else None,
+    )

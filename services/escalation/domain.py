@@ -3,6 +3,9 @@
     open ──ack──▶ acknowledged ──resolve──▶ resolved
       └────────────────resolve────────────────┘
 
+While open, a policy's levels climb on ack timeouts; reassign is legal while open or
+acknowledged (the status stays), snooze only while acknowledged (reminders pause).
+
 Repeating the action that led to the current state is a no-op (idempotent retries);
 anything else out of a state is illegal (409).
 """
@@ -13,6 +16,8 @@ from typing import Literal
 from shared.events import EscalationStatus, Priority
 
 Action = Literal["ack", "resolve"]
+# Not status changes, but only legal out of some states (see the README's state machine).
+Operation = Action | Literal["reassign", "snooze"]
 
 ESCALATED_PRIORITIES = frozenset({Priority.P0, Priority.P1})
 
@@ -27,7 +32,7 @@ _REPEATS: frozenset[tuple[EscalationStatus, Action]] = frozenset(
 
 
 class IllegalTransitionError(Exception):
-    def __init__(self, *, status: EscalationStatus, action: Action) -> None:
+    def __init__(self, *, status: EscalationStatus, action: Operation) -> None:
         super().__init__(f"cannot {action} an escalation that is {status}")
         self.status = status
         self.action = action
@@ -50,3 +55,17 @@ def transition(status: EscalationStatus, action: Action) -> Transition:
     if new_status is None:
         raise IllegalTransitionError(status=status, action=action)
     return Transition(new_status=new_status, changed=True)
+
+
+_ALLOWED_FROM: dict[str, frozenset[EscalationStatus]] = {
+    # Hand an escalation over to someone else while it is not resolved.
+    "reassign": frozenset({"open", "acknowledged"}),
+    # Silence reminders for a while: only for an acknowledged escalation (an open one must
+    # keep climbing until someone takes it).
+    "snooze": frozenset({"acknowledged"}),
+}
+
+
+def check_allowed(status: EscalationStatus, operation: Literal["reassign", "snooze"]) -> None:
+    if status not in _ALLOWED_FROM[operation]:
+        raise IllegalTransitionError(status=status, action=operation)

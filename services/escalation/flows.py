@@ -1,22 +1,48 @@
 """Escalation flows: the steps that combine the domain, the store and the bus."""
 
+import asyncio
+import json
 import logging
 import uuid
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
+from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.escalation import store
-from services.escalation.domain import Action, transition
+from services.escalation.config import EscalationConfig, Policy
+from services.escalation.domain import (
+    Action,
+    IllegalTransitionError,
+    check_allowed,
+    transition,
+)
+from services.escalation.notifiers import Outcome, Page, Sender
+from services.escalation.policies import (
+    Step,
+    ack_stops_climb,
+    level_users,
+    match_policy,
+    next_step,
+    retry_delay,
+)
 from shared.bus import BusUnavailableError
 from shared.db import Database
 from shared.events import (
     EscalationAcknowledgedV1,
     EscalationData,
+    EscalationEscalatedV1,
+    EscalationNotifiedV1,
     EscalationOpenedV1,
     EscalationResolvedV1,
     Priority,
+    TicketTriagedData,
     TicketTriagedV1,
+    TicketUpdatedV1,
     utcnow,
 )
 from shared.service import ServiceState
@@ -30,12 +56,23 @@ ESCALATION_NAMESPACE = uuid.UUID("0f8d7a3e-6c1b-4e8e-b7f4-2a9c5d1e3b77")
 
 _MAX_RACES = 10
 
+Clock = Callable[[], datetime]
+
+DEFAULT_SLA_LEAD = timedelta(minutes=15)
+
 _EVENT_TYPES: dict[
-    str, type[EscalationOpenedV1] | type[EscalationAcknowledgedV1] | type[EscalationResolvedV1]
+    str,
+    type[EscalationOpenedV1]
+    | type[EscalationAcknowledgedV1]
+    | type[EscalationResolvedV1]
+    | type[EscalationNotifiedV1]
+    | type[EscalationEscalatedV1],
 ] = {
     "opened": EscalationOpenedV1,
     "acknowledged": EscalationAcknowledgedV1,
     "resolved": EscalationResolvedV1,
+    "notified": EscalationNotifiedV1,
+    "escalated": EscalationEscalatedV1,
 }
 
 
@@ -46,6 +83,9 @@ def _event_row(
     actor: str | None,
     at: datetime,
     traceparent: str | None,
+    level: int | None = None,
+    target: str | None = None,
+    reason: str | None = None,
 ) -> store.EscalationEventRow:
     event = _EVENT_TYPES[kind](
         source="/vigil/escalation",
@@ -61,6 +101,9 @@ def _event_row(
             actor=actor,
             at=at,
             received_at=escalation.received_at,
+            level=level,
+            target=target,
+            reason=reason,
         ),
     )
     return store.EscalationEventRow(
@@ -74,15 +117,201 @@ def _event_row(
     )
 
 
-async def open_for_ticket(db: Database, triaged: TicketTriagedV1) -> store.Escalation:
+def escalation_id_for(ticket_id: str) -> str:
+    return str(uuid.uuid5(ESCALATION_NAMESPACE, ticket_id))
+
+
+def snapshot(escalation: store.Escalation) -> str:
+    """What the audit log keeps as 'before' and 'after'."""
+    return json.dumps(
+        {
+            "status": escalation.status,
+            "level": escalation.level,
+            "cycle": escalation.cycle,
+            "assignee": escalation.assignee,
+            "acknowledged_by": escalation.acknowledged_by,
+            "resolved_by": escalation.resolved_by,
+            "snoozed_until": (
+                escalation.snoozed_until.isoformat() if escalation.snoozed_until else None
+            ),
+        },
+        sort_keys=True,
+    )
+
+
+def _audit(
+    escalation: store.Escalation,
+    *,
+    actor: str,
+    action: str,
+    at: datetime,
+    before: str | None = None,
+    after: str | None = None,
+    detail: str | None = None,
+    idempotency_key: str | None = None,
+) -> store.AuditEntry:
+    return store.AuditEntry(
+        escalation_id=escalation.id,
+        category=escalation.category,
+        actor=actor,
+        action=action,
+        at=at,
+        before=before,
+        after=after,
+        detail=detail,
+        idempotency_key=idempotency_key,
+    )
+
+
+def _pages(
+    config: EscalationConfig,
+    escalation: store.Escalation,
+    *,
+    users: Sequence[str],
+    level: int,
+    reason: str,
+    round_key: str,
+    now: datetime,
+) -> list[SQLModel]:
+    """One notification per contact method of each user; an audit entry (visible in the
+    timeline) for anyone who cannot be reached, so nothing is silently dropped."""
+    rows: list[SQLModel] = []
+    if not users:
+        rows.append(
+            _audit(
+                escalation,
+                actor="system",
+                action="page_skipped",
+                at=now,
+                detail=f"level {level + 1}: nobody to page (no one on call?)",
+            )
+        )
+    for name in users:
+        user = config.user(name)
+        if user is None or not user.contacts:
+            rows.append(
+                _audit(
+                    escalation,
+                    actor="system",
+                    action="page_skipped",
+                    at=now,
+                    detail=f"{name} has no contact methods configured",
+                )
+            )
+            continue
+        for index, contact in enumerate(user.contacts):
+            rows.append(
+                store.Notification(
+                    idempotency_key=f"{escalation.id}:{round_key}:{name}:{index}",
+                    escalation_id=escalation.id,
+                    user=name,
+                    contact_index=index,
+                    channel=contact.type,
+                    reason=reason,
+                    level=level,
+                    next_attempt_at=now,
+                    created_at=now,
+                )
+            )
+    return rows
+
+
+def _ack_timer(
+    escalation: store.Escalation, policy: Policy, *, level: int, cycle: int, now: datetime
+) -> store.EscalationTimer:
+    return store.EscalationTimer(
+        key=f"{escalation.id}:ack_timeout:{level}:{cycle}",
+        escalation_id=escalation.id,
+        kind="ack_timeout",
+        due_at=now + policy.levels[level].ack_timeout,
+        level=level,
+        cycle=cycle,
+    )
+
+
+def _reminder_timer(escalation: store.Escalation, *, due: datetime) -> store.EscalationTimer:
+    return store.EscalationTimer(
+        key=f"{escalation.id}:reminder:{due.isoformat()}",
+        escalation_id=escalation.id,
+        kind="reminder",
+        due_at=due,
+    )
+
+
+SLA_FIELDS = ("first_response_due", "resolution_due")
+# An acknowledgement is the first response: that clock stops once the escalation is not open.
+FIRST_RESPONSE = "first_response_due"
+
+
+def sla_deadlines(data: TicketTriagedData) -> list[tuple[str, datetime]]:
+    """Triage's SLA due times (``first_response_due``, ``resolution_due``; or an ``sla``
+    mapping), if its event carries them: older events do not."""
+    fields: dict[str, Any] = {name: getattr(data, name, None) for name in SLA_FIELDS}
+    sla: Any = getattr(data, "sla", None)
+    if isinstance(sla, BaseModel):
+        fields.update(sla.model_dump())
+    elif isinstance(sla, dict):
+        fields.update(sla)
+    return [
+        (str(name), value)
+        for name, value in fields.items()
+        if isinstance(value, datetime) and value.tzinfo is not None
+    ]
+
+
+def sla_at_risk_time(*, opened: datetime, due: datetime, lead: timedelta) -> datetime:
+    """``lead`` before the deadline, but never in the first half of the time left: a 15-minute
+    first-response SLA with a 15-minute lead is at risk after 7.5 minutes, not at once."""
+    return max(due - lead, opened + (due - opened) / 2)
+
+
+def _sla_timers(
+    escalation: store.Escalation,
+    deadlines: list[tuple[str, datetime]],
+    *,
+    lead: timedelta,
+    now: datetime,
+) -> list[SQLModel]:
+    """At-risk and breach timers per deadline. A deadline already past at opening (an
+    'as soon as possible' SLA) sets no clock: the page sent at opening is the response."""
+    timers: list[SQLModel] = []
+    for name, due in deadlines:
+        if due <= now:
+            continue
+        at_risk = sla_at_risk_time(opened=now, due=due, lead=lead)
+        for kind, at in (("sla_at_risk", at_risk), ("sla_breached", due)):
+            timers.append(
+                store.EscalationTimer(
+                    key=f"{escalation.id}:{kind}:{name}",
+                    escalation_id=escalation.id,
+                    kind=kind,
+                    due_at=at,
+                    detail=name,
+                )
+            )
+    return timers
+
+
+async def open_for_ticket(
+    db: Database,
+    triaged: TicketTriagedV1,
+    *,
+    config: EscalationConfig | None = None,
+    now: datetime | None = None,
+) -> store.Escalation:
+    now = now or utcnow()
     async with db.session() as session:
         existing = await store.get_by_ticket(session, triaged.subject)
         if existing is not None:
             return existing
-        now = utcnow()
         data = triaged.data
+        policy = (
+            match_policy(config, priority=data.priority, category=data.category, queue=data.queue)
+            if config is not None
+            else None
+        )
         escalation = store.Escalation(
-            id=str(uuid.uuid5(ESCALATION_NAMESPACE, data.ticket_id)),
+            id=escalation_id_for(data.ticket_id),
             ticket_id=data.ticket_id,
             priority=data.priority.value,
             category=data.category,
@@ -90,24 +319,67 @@ async def open_for_ticket(db: Database, triaged: TicketTriagedV1) -> store.Escal
             status="open",
             received_at=data.received_at,
             opened_at=now,
+            policy=policy.name if policy is not None else None,
         )
+        extra: list[SQLModel] = [
+            _audit(
+                escalation,
+                actor="system",
+                action="opened",
+                at=now,
+                after=None,
+                detail=f"policy {policy.name}" if policy is not None else "no matching policy",
+            )
+        ]
+        if config is not None and policy is not None:
+            users = level_users(config, policy, level=0, at=now)
+            escalation.assignee = users[0] if users else None
+            extra += _pages(
+                config, escalation, users=users, level=0, reason="page", round_key="L0C0", now=now
+            )
+            extra.append(_ack_timer(escalation, policy, level=0, cycle=0, now=now))
+        lead = policy.sla_at_risk_lead if policy is not None else DEFAULT_SLA_LEAD
+        extra += _sla_timers(escalation, sla_deadlines(data), lead=lead, now=now)
         opened = _event_row(
-            escalation, kind="opened", actor=None, at=now, traceparent=triaged.traceparent
+            escalation,
+            kind="opened",
+            actor=None,
+            at=now,
+            traceparent=triaged.traceparent,
+            level=0 if policy is not None else None,
+            target=escalation.assignee,
         )
-        return await store.insert_opened(session, escalation, opened)
+        result = await store.insert_opened(session, escalation, opened, extra=extra)
+    await apply_pending_updates(db, result.ticket_id, config=config, now=now)
+    return result
 
 
 class EscalationNotFoundError(Exception):
     pass
 
 
+class PersonAckRequiredError(Exception):
+    """The policy only lets a person (not a bot or a source system) stop the climb."""
+
+
+class UnknownUserError(Exception):
+    pass
+
+
 async def apply_action(
-    session: AsyncSession, escalation_id: str, *, action: Action, actor: str
+    session: AsyncSession,
+    escalation_id: str,
+    *,
+    action: Action,
+    actor: str,
+    by_bot: bool = False,
+    config: EscalationConfig | None = None,
+    now: datetime | None = None,
 ) -> store.Escalation:
     """Apply an on-call action once, however many requests race for it.
 
-    Raises EscalationNotFoundError or IllegalTransitionError; a repeat of the action that
-    led to the current state changes nothing."""
+    Raises EscalationNotFoundError, IllegalTransitionError or PersonAckRequiredError; a
+    repeat of the action that led to the current state changes nothing."""
     for _ in range(_MAX_RACES):
         escalation = await store.get_escalation(session, escalation_id)
         # End the read transaction: SQLite cannot upgrade a stale snapshot to a write.
@@ -117,12 +389,18 @@ async def apply_action(
         step = transition(escalation.status, action)  # type: ignore[arg-type]
         if not step.changed:
             return escalation
-        now = utcnow()
+        policy = config.policy(escalation.policy) if config is not None else None
+        if action == "ack" and not ack_stops_climb(policy, by_bot=by_bot):
+            raise PersonAckRequiredError(
+                f"policy {escalation.policy} needs a person's acknowledgement"
+            )
+        at = now or utcnow()
+        before = snapshot(escalation)
         changes: dict[str, object] = {"status": step.new_status}
         if step.new_status == "acknowledged":
-            changes.update(acknowledged_at=now, acknowledged_by=actor)
+            changes.update(acknowledged_at=at, acknowledged_by=actor, assignee=actor)
         else:
-            changes.update(resolved_at=now, resolved_by=actor)
+            changes.update(resolved_at=at, resolved_by=actor)
         won = await store.change_status_if(
             session, escalation_id, expected_status=escalation.status, changes=changes
         )
@@ -131,11 +409,605 @@ async def apply_action(
             continue
         await session.refresh(escalation)
         session.add(
-            _event_row(escalation, kind=step.new_status, actor=actor, at=now, traceparent=None)
+            _event_row(escalation, kind=step.new_status, actor=actor, at=at, traceparent=None)
         )
+        session.add(
+            _audit(
+                escalation,
+                actor=actor,
+                action=action,
+                at=at,
+                before=before,
+                after=snapshot(escalation),
+            )
+        )
+        interval = policy.reminder_interval if policy is not None else None
+        if step.new_status == "acknowledged" and interval is not None:
+            session.add(_reminder_timer(escalation, due=at + interval))
         await session.commit()
         return escalation
     raise RuntimeError(f"escalation {escalation_id} kept changing under concurrent updates")
+
+
+async def _change(
+    session: AsyncSession,
+    escalation_id: str,
+    *,
+    decide: Callable[[store.Escalation], dict[str, Any] | None],
+    record: Callable[[store.Escalation, str], None],
+) -> store.Escalation:
+    """Compare-and-set loop shared by reassign and snooze: ``decide`` returns the changes
+    (None = nothing to do) or raises; ``record`` adds the rows written with the change."""
+    for _ in range(_MAX_RACES):
+        escalation = await store.get_escalation(session, escalation_id)
+        await session.commit()
+        if escalation is None:
+            raise EscalationNotFoundError(escalation_id)
+        changes = decide(escalation)
+        if changes is None:
+            return escalation
+        before = snapshot(escalation)
+        expected: dict[str, Any] = {
+            "status": escalation.status,
+            "assignee": escalation.assignee,
+            "snoozed_until": escalation.snoozed_until,
+        }
+        won = await store.change_escalation_if(
+            session, escalation_id, expected=expected, changes=changes
+        )
+        if not won:
+            await session.rollback()
+            continue
+        await session.refresh(escalation)
+        record(escalation, before)
+        await session.commit()
+        return escalation
+    raise RuntimeError(f"escalation {escalation_id} kept changing under concurrent updates")
+
+
+async def reassign(
+    session: AsyncSession,
+    escalation_id: str,
+    *,
+    to: str,
+    actor: str,
+    config: EscalationConfig,
+    now: datetime,
+) -> store.Escalation:
+    """Hand over to ``to`` (a configured user), who is paged; the status stays."""
+    if config.user(to) is None:
+        raise UnknownUserError(to)
+
+    def decide(escalation: store.Escalation) -> dict[str, Any] | None:
+        check_allowed(escalation.status, "reassign")  # type: ignore[arg-type]
+        return None if escalation.assignee == to else {"assignee": to}
+
+    def record(escalation: store.Escalation, before: str) -> None:
+        session.add(
+            _event_row(
+                escalation,
+                kind="escalated",
+                actor=actor,
+                at=now,
+                traceparent=None,
+                level=escalation.level,
+                target=f"user:{to}",
+                reason="reassigned",
+            )
+        )
+        session.add(
+            _audit(
+                escalation,
+                actor=actor,
+                action="reassign",
+                at=now,
+                before=before,
+                after=snapshot(escalation),
+            )
+        )
+        session.add_all(
+            _pages(
+                config,
+                escalation,
+                users=[to],
+                level=escalation.level,
+                reason="reassigned",
+                round_key=f"reassigned:{now.isoformat()}",
+                now=now,
+            )
+        )
+
+    return await _change(session, escalation_id, decide=decide, record=record)
+
+
+async def snooze(
+    session: AsyncSession,
+    escalation_id: str,
+    *,
+    until: datetime,
+    actor: str,
+    now: datetime,
+) -> store.Escalation:
+    """Pause reminders of an acknowledged escalation until ``until``."""
+
+    def decide(escalation: store.Escalation) -> dict[str, Any] | None:
+        check_allowed(escalation.status, "snooze")  # type: ignore[arg-type]
+        current = escalation.snoozed_until
+        if current is not None and _aware(current) == until:
+            return None
+        return {"snoozed_until": until}
+
+    def record(escalation: store.Escalation, before: str) -> None:
+        session.add(
+            _audit(
+                escalation,
+                actor=actor,
+                action="snooze",
+                at=now,
+                before=before,
+                after=snapshot(escalation),
+            )
+        )
+        session.add(_reminder_timer(escalation, due=until))
+
+    return await _change(session, escalation_id, decide=decide, record=record)
+
+
+def _aware(value: datetime) -> datetime:
+    """SQLite gives naive datetimes back; every stored time is UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+async def add_note(
+    session: AsyncSession,
+    escalation_id: str,
+    *,
+    text: str,
+    actor: str,
+    now: datetime,
+    idempotency_key: str | None,
+) -> store.AuditEntry:
+    """Add a note; with an idempotency key, a retried request returns the first note."""
+    key = f"{escalation_id}:note:{idempotency_key}" if idempotency_key else None
+    for _ in range(2):
+        if key is not None:
+            found = await store.audit_by_key(session, key)
+            if found is not None:
+                return found
+        escalation = await store.get_escalation(session, escalation_id)
+        if escalation is None:
+            raise EscalationNotFoundError(escalation_id)
+        entry = _audit(
+            escalation, actor=actor, action="note", at=now, detail=text, idempotency_key=key
+        )
+        session.add(entry)
+        try:
+            await session.commit()
+        except IntegrityError:
+            await session.rollback()
+            continue
+        return entry
+    raise RuntimeError("note kept conflicting")
+
+
+# --- source updates (vigil.ticket.updated.v1) ----------------------------------------------
+
+_UPDATE_ACTIONS: dict[str, Action] = {
+    "acknowledged": "ack",
+    "resolved": "resolve",
+    "closed": "resolve",
+}
+
+
+async def handle_ticket_update(
+    db: Database, event: TicketUpdatedV1, *, config: EscalationConfig | None, now: datetime
+) -> None:
+    """The source acknowledged, resolved or closed its report: apply it to the ticket's
+    escalation, now or (if triage has not opened it yet) when it opens."""
+    data = event.data
+    if data.action not in _UPDATE_ACTIONS:
+        async with db.session() as session:
+            escalation = await store.get_by_ticket(session, data.ticket_id)
+            if escalation is not None and await store.audit_by_key(session, event.id) is None:
+                session.add(
+                    _audit(
+                        escalation,
+                        actor=f"source:{data.channel}",
+                        action="source_edited",
+                        at=now,
+                        detail="the source edited its report",
+                        idempotency_key=event.id,
+                    )
+                )
+                try:
+                    await session.commit()
+                except IntegrityError:
+                    await session.rollback()
+        return
+    async with db.session() as session:
+        await store.add_pending_update(
+            session,
+            store.PendingTicketUpdate(
+                event_id=event.id,
+                ticket_id=data.ticket_id,
+                action=data.action,
+                channel=data.channel,
+                updated_at=data.updated_at,
+            ),
+        )
+    await apply_pending_updates(db, data.ticket_id, config=config, now=now)
+
+
+async def apply_pending_updates(
+    db: Database, ticket_id: str, *, config: EscalationConfig | None, now: datetime
+) -> None:
+    """Apply stored source updates once the escalation exists. Called after both the update
+    and the opening commit, so whichever comes second applies them; actions are idempotent."""
+    async with db.session() as session:
+        escalation = await store.get_by_ticket(session, ticket_id)
+        if escalation is None:
+            return
+        updates = await store.unapplied_updates(session, ticket_id)
+        await session.commit()
+        for update in updates:
+            actor = f"source:{update.channel}"
+            try:
+                await apply_action(
+                    session,
+                    escalation.id,
+                    action=_UPDATE_ACTIONS[update.action],
+                    actor=actor,
+                    by_bot=True,
+                    config=config,
+                    now=now,
+                )
+            except IllegalTransitionError:
+                pass  # e.g. the source acknowledges what was already resolved
+            except PersonAckRequiredError as error:
+                session.add(
+                    _audit(escalation, actor=actor, action="ack_ignored", at=now, detail=str(error))
+                )
+            assert update.seq is not None
+            await store.mark_update_applied(session, update.seq, now=now)
+            await session.commit()
+
+
+# --- timers -------------------------------------------------------------------------------
+
+
+async def fire_due_timers(
+    db: Database, config: EscalationConfig, *, now: datetime, limit: int = 100
+) -> list[str]:
+    """Fire what is due; returns the escalations touched. Each timer is marked fired in the
+    same transaction as its effects, so it fires exactly once across replicas."""
+    touched: list[str] = []
+    async with db.session() as session:
+        timers = await store.claim_due_timers(session, now=now, limit=limit)
+        for timer in timers:
+            assert timer.id is not None
+            if not await store.mark_timer_fired(session, timer.id, now=now):
+                continue
+            escalation = await store.get_escalation(session, timer.escalation_id)
+            if escalation is not None and await _fire(session, config, escalation, timer, now):
+                touched.append(escalation.id)
+        await session.commit()
+    return touched
+
+
+async def _fire(
+    session: AsyncSession,
+    config: EscalationConfig,
+    escalation: store.Escalation,
+    timer: store.EscalationTimer,
+    now: datetime,
+) -> bool:
+    policy = config.policy(escalation.policy)
+    if timer.kind == "ack_timeout":
+        if escalation.status != "open" or (escalation.level, escalation.cycle) != (
+            timer.level,
+            timer.cycle,
+        ):
+            return False  # acknowledged, resolved or already climbed: stale
+        step = next_step(policy, level=timer.level, cycle=timer.cycle) if policy else None
+        if step is None:
+            session.add(
+                _audit(
+                    escalation,
+                    actor="system",
+                    action="policy_exhausted",
+                    at=now,
+                    detail="every level was paged without an acknowledgement",
+                )
+            )
+            return True
+        assert policy is not None
+        return await _climb(
+            session, config, policy, escalation, step, now=now, reason="ack_timeout"
+        )
+    if timer.kind == "reminder":
+        return await _remind(session, config, policy, escalation, now=now)
+    if timer.kind in ("sla_at_risk", "sla_breached"):
+        return await _sla(session, config, policy, escalation, timer, now=now)
+    logger.error("unknown timer kind", extra={"kind": timer.kind})
+    return False
+
+
+async def _climb(
+    session: AsyncSession,
+    config: EscalationConfig,
+    policy: Policy,
+    escalation: store.Escalation,
+    step: Step,
+    *,
+    now: datetime,
+    reason: str,
+) -> bool:
+    users = level_users(config, policy, level=step.level, at=now)
+    before = snapshot(escalation)
+    changes: dict[str, Any] = {"level": step.level, "cycle": step.cycle}
+    if escalation.status == "open" and users:
+        changes["assignee"] = users[0]
+    won = await store.change_escalation_if(
+        session,
+        escalation.id,
+        expected={
+            "status": escalation.status,
+            "level": escalation.level,
+            "cycle": escalation.cycle,
+        },
+        changes=changes,
+    )
+    if not won:
+        return False
+    await session.refresh(escalation)
+    targets = ",".join(target.label for target in policy.levels[step.level].targets)
+    session.add(
+        _event_row(
+            escalation,
+            kind="escalated",
+            actor="system",
+            at=now,
+            traceparent=None,
+            level=step.level,
+            target=targets,
+            reason=reason,
+        )
+    )
+    session.add(
+        _audit(
+            escalation,
+            actor="system",
+            action="escalated",
+            at=now,
+            before=before,
+            after=snapshot(escalation),
+            detail=reason,
+        )
+    )
+    for row in _pages(
+        config,
+        escalation,
+        users=users,
+        level=step.level,
+        reason=reason,
+        round_key=f"L{step.level}C{step.cycle}",
+        now=now,
+    ):
+        if isinstance(row, store.Notification):
+            await store.add_notification_once(session, row)
+        else:
+            session.add(row)
+    if escalation.status == "open":
+        await store.add_timer_once(
+            session, _ack_timer(escalation, policy, level=step.level, cycle=step.cycle, now=now)
+        )
+    return True
+
+
+async def _remind(
+    session: AsyncSession,
+    config: EscalationConfig,
+    policy: Policy | None,
+    escalation: store.Escalation,
+    *,
+    now: datetime,
+) -> bool:
+    if escalation.status != "acknowledged":
+        return False
+    if escalation.snoozed_until is not None and _aware(escalation.snoozed_until) > now:
+        await store.add_timer_once(
+            session, _reminder_timer(escalation, due=_aware(escalation.snoozed_until))
+        )
+        return False
+    users = (
+        [escalation.assignee] if escalation.assignee and config.user(escalation.assignee) else []
+    )
+    session.add(
+        _audit(
+            escalation,
+            actor="system",
+            action="reminder",
+            at=now,
+            detail="acknowledged but not resolved",
+        )
+    )
+    for row in _pages(
+        config,
+        escalation,
+        users=users,
+        level=escalation.level,
+        reason="reminder",
+        round_key=f"reminder:{now.isoformat()}",
+        now=now,
+    ):
+        if isinstance(row, store.Notification):
+            await store.add_notification_once(session, row)
+        else:
+            session.add(row)
+    if policy is not None and policy.reminder_interval is not None:
+        await store.add_timer_once(
+            session, _reminder_timer(escalation, due=now + policy.reminder_interval)
+        )
+    return True
+
+
+async def _sla(
+    session: AsyncSession,
+    config: EscalationConfig,
+    policy: Policy | None,
+    escalation: store.Escalation,
+    timer: store.EscalationTimer,
+    *,
+    now: datetime,
+) -> bool:
+    if escalation.status == "resolved":
+        return False
+    if timer.detail == FIRST_RESPONSE and escalation.status != "open":
+        return False  # acknowledged: the first response happened
+    reason = f"{timer.kind}:{timer.detail}" if timer.detail else timer.kind
+    step = next_step(policy, level=escalation.level, cycle=escalation.cycle) if policy else None
+    if (
+        policy is not None
+        and step is not None
+        and await _climb(session, config, policy, escalation, step, now=now, reason=reason)
+    ):
+        return True
+    session.add(
+        _event_row(
+            escalation,
+            kind="escalated",
+            actor="system",
+            at=now,
+            traceparent=None,
+            level=escalation.level,
+            reason=reason,
+        )
+    )
+    session.add(_audit(escalation, actor="system", action="escalated", at=now, detail=reason))
+    return True
+
+
+# --- notifications ----------------------------------------------------------------------------
+
+
+OnFinal = Callable[[str, str], None]  # (channel, "delivered" | "failed")
+
+
+async def deliver_due(
+    db: Database,
+    config: EscalationConfig,
+    sender: Sender,
+    *,
+    clock: Clock,
+    limit: int = 20,
+    on_final: OnFinal | None = None,
+) -> list[str]:
+    """Send due notifications concurrently; returns the escalations whose timeline changed.
+
+    Each attempt is counted and leased before sending: a crash mid-send means one more
+    attempt later with the same idempotency key, never a lost page."""
+    settings = config.policies.notifications
+    now = clock()
+    lease_until = now + settings.timeout * 2 + timedelta(seconds=5)
+    leased: list[store.Notification] = []
+    async with db.session() as session:
+        for row in await store.claim_due_notifications(session, now=now, limit=limit):
+            assert row.id is not None
+            if await store.lease_notification(
+                session, row.id, attempts=row.attempts + 1, until=lease_until
+            ):
+                leased.append(row)
+        await session.commit()
+    if not leased:
+        return []
+    outcomes = await asyncio.gather(*(_send_one(db, config, sender, row) for row in leased))
+    touched: list[str] = []
+    for row, outcome in zip(leased, outcomes, strict=True):
+        assert row.id is not None
+        final = await _record_outcome(db, config, row.id, outcome, now=clock())
+        if final is not None:
+            touched.append(row.escalation_id)
+            if on_final is not None:
+                on_final(row.channel, final)
+    return touched
+
+
+async def _send_one(
+    db: Database, config: EscalationConfig, sender: Sender, row: store.Notification
+) -> Outcome:
+    async with db.session() as session:
+        escalation = await store.get_escalation(session, row.escalation_id)
+    user = config.user(row.user)
+    if escalation is None:
+        return Outcome(delivered=False, permanent=True, detail="escalation no longer exists")
+    if user is None or row.contact_index >= len(user.contacts):
+        return Outcome(delivered=False, permanent=True, detail="contact no longer configured")
+    contact = user.contacts[row.contact_index]
+    page = Page(
+        idempotency_key=row.idempotency_key,
+        escalation_id=escalation.id,
+        ticket_id=escalation.ticket_id,
+        priority=escalation.priority,
+        category=escalation.category,
+        queue=escalation.queue,
+        status=escalation.status,
+        level=row.level,
+        reason=row.reason,
+        user=row.user,
+        at=_aware(row.created_at),
+    )
+    return await sender.send(contact, page)
+
+
+async def _record_outcome(
+    db: Database, config: EscalationConfig, notification_id: int, outcome: Outcome, *, now: datetime
+) -> str | None:
+    """The final state ("delivered" or "failed") if the notification reached it."""
+    settings = config.policies.notifications
+    async with db.session() as session:
+        row = await store.get_notification(session, notification_id)
+        if row is None or row.status != "pending":
+            return None
+        escalation = await store.get_escalation(session, row.escalation_id)
+        final = outcome.delivered or outcome.permanent or row.attempts >= settings.max_attempts
+        row.last_error = None if outcome.delivered else outcome.detail
+        if not final:
+            row.next_attempt_at = now + retry_delay(
+                row.attempts, base=settings.base_delay, maximum=settings.max_delay
+            )
+            session.add(row)
+            await session.commit()
+            return None
+        row.status = "delivered" if outcome.delivered else "failed"
+        row.finished_at = now
+        session.add(row)
+        if escalation is not None:
+            detail = (
+                f"{row.channel} to {row.user} after {row.attempts} attempt(s): {outcome.detail}"
+            )
+            session.add(
+                _event_row(
+                    escalation,
+                    kind="notified",
+                    actor="system",
+                    at=now,
+                    traceparent=None,
+                    level=row.level,
+                    target=f"{row.user}:{row.channel}",
+                    reason=row.status,
+                )
+            )
+            session.add(
+                _audit(
+                    escalation,
+                    actor="system",
+                    action=f"notification_{row.status}",
+                    at=now,
+                    detail=detail,
+                )
+            )
+        await session.commit()
+        return row.status
 
 
 async def publish_pending(state: ServiceState, escalation_id: str) -> None:

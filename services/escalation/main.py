@@ -1,46 +1,149 @@
-"""Escalation app factory: consumes tickets.triaged, owns escalations and their events."""
+"""Escalation app factory: consumes tickets.triaged (and tickets.received for source
+updates), owns escalations, their events, timers, notifications and audit log."""
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import cast
 
 from fastapi import FastAPI
+from prometheus_client import Counter, Gauge
 
 from services.escalation import api, consumer, flows, store
+from services.escalation.config import EscalationConfig, load_config
+from services.escalation.notifiers import Sender
 from services.escalation.settings import EscalationSettings
 from shared.auth import ApiKeyRegistry
 from shared.bus import Bus
+from shared.config import DEFAULT_CONFIG_DIR
+from shared.events import utcnow
 from shared.service import ConsumerSpec, ServiceState, build_state, create_service_app
-from shared.topics import TICKETS_TRIAGED
+from shared.topics import TICKETS_RECEIVED, TICKETS_TRIAGED
 
 logger = logging.getLogger(__name__)
 
 
-async def run_outbox_relay(state: ServiceState) -> None:
-    settings = cast(EscalationSettings, state.settings)
+class EscalationInstruments:
+    """Escalation's own gauges and counters, on the service's registry (its /metrics)."""
+
+    def __init__(self, state: ServiceState) -> None:
+        registry = state.metrics.registry
+        self.timers_overdue = Gauge(
+            "vigil_escalation_timers_overdue",
+            "Timers that are due but not fired yet (should drain to zero).",
+            registry=registry,
+        )
+        self.timers_pending = Gauge(
+            "vigil_escalation_timers_pending", "Timers not fired yet.", registry=registry
+        )
+        self.notifications_pending = Gauge(
+            "vigil_escalation_notifications_pending",
+            "Notifications not yet delivered or failed.",
+            registry=registry,
+        )
+        self.notifications = Counter(
+            "vigil_escalation_notifications_total",
+            "Notifications that reached their final state.",
+            ["channel", "outcome"],
+            registry=registry,
+        )
+
+
+def config_of(state: ServiceState) -> EscalationConfig:
+    return cast(EscalationConfig, state.extras["config"])
+
+
+def clock_of(state: ServiceState) -> flows.Clock:
+    return cast(flows.Clock, state.extras.get("clock", utcnow))
+
+
+async def _loop(name: str, interval: float, one_pass: Callable[[], Awaitable[object]]) -> None:
     while True:
         try:
-            await flows.relay_unpublished(state)
+            await one_pass()
         except Exception:
-            logger.exception("outbox relay pass failed")
-        await asyncio.sleep(settings.outbox_relay_interval_seconds)
+            logger.exception("background pass failed", extra={"job": name})
+        await asyncio.sleep(interval)
+
+
+async def run_outbox_relay(state: ServiceState) -> None:
+    settings = cast(EscalationSettings, state.settings)
+    await _loop(
+        "outbox", settings.outbox_relay_interval_seconds, lambda: flows.relay_unpublished(state)
+    )
+
+
+async def run_timer_scheduler(state: ServiceState) -> None:
+    """Fires due timers (ack timeouts, reminders, SLA clocks); safe with many replicas."""
+    settings = cast(EscalationSettings, state.settings)
+    assert state.db is not None
+    db = state.db
+
+    instruments: EscalationInstruments = state.extras["instruments"]
+
+    async def one_pass() -> None:
+        now = clock_of(state)()
+        for escalation_id in set(await flows.fire_due_timers(db, config_of(state), now=now)):
+            await flows.publish_pending(state, escalation_id)
+        async with db.session() as session:
+            instruments.timers_overdue.set(await store.due_timers(session, now=clock_of(state)()))
+            instruments.timers_pending.set(await store.pending_timers(session))
+            instruments.notifications_pending.set(await store.pending_notifications(session))
+
+    await _loop("timers", settings.timer_interval_seconds, one_pass)
+
+
+async def run_notification_worker(state: ServiceState) -> None:
+    settings = cast(EscalationSettings, state.settings)
+    assert state.db is not None
+    db = state.db
+    sender: Sender = state.extras["sender"]
+    instruments: EscalationInstruments = state.extras["instruments"]
+
+    def count(channel: str, outcome: str) -> None:
+        instruments.notifications.labels(channel, outcome).inc()
+
+    async def one_pass() -> None:
+        touched = await flows.deliver_due(
+            db, config_of(state), sender, clock=clock_of(state), on_final=count
+        )
+        for escalation_id in set(touched):
+            await flows.publish_pending(state, escalation_id)
+
+    try:
+        await _loop("notifications", settings.notification_interval_seconds, one_pass)
+    finally:
+        await sender.close()
 
 
 def validate_config(config_dir: Path) -> None:
     """Load every configuration file this service reads; raises ConfigError naming the
     file and field. Used at start-up and by the config validator."""
     ApiKeyRegistry.load(config_dir)
+    load_config(config_dir)
 
 
-def create_app(settings: EscalationSettings | None = None, *, bus: Bus | None = None) -> FastAPI:
+def create_app(
+    settings: EscalationSettings | None = None,
+    *,
+    bus: Bus | None = None,
+    clock: flows.Clock | None = None,
+) -> FastAPI:
     settings = settings or EscalationSettings()
     state, owns_bus = build_state(service="escalation", settings=settings, bus=bus)
+    config = load_config(settings.config_dir or DEFAULT_CONFIG_DIR)
+    state.extras["config"] = config
+    state.extras["clock"] = clock or utcnow
+    state.extras["sender"] = Sender(config)
+    state.extras["instruments"] = EscalationInstruments(state)
     return create_service_app(
         state=state,
-        routers=[api.router],
+        routers=[api.router, api.oncall_router, api.audit_router],
         tables=store.TABLES,
         owns_bus=owns_bus,
-        consumer=ConsumerSpec(topics=[TICKETS_TRIAGED], make_handler=consumer.make_handler),
-        background=[run_outbox_relay],
+        consumer=ConsumerSpec(
+            topics=[TICKETS_TRIAGED, TICKETS_RECEIVED], make_handler=consumer.make_handler
+        ),
+        background=[run_outbox_relay, run_timer_scheduler, run_notification_worker],
     )

@@ -1,39 +1,118 @@
-"""Intake's pure logic: channel configuration, ticket identity, the received event."""
+"""Intake's pure logic: channel configuration, authentication, ticket identity, events,
+rate limiting. No I/O except reading the config file in ``load_channels``."""
 
-import hmac
+import math
 import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Literal, Self
 
+import pydantic_core
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from services.intake import signatures
 from shared.config import ConfigError, SecretRef, load_yaml_model
-from shared.events import Report, TicketReceivedData, TicketReceivedV1
+from shared.events import (
+    Report,
+    TicketReceivedData,
+    TicketReceivedV1,
+    TicketUpdatedData,
+    TicketUpdatedV1,
+)
 
 # Fixed forever: changing it would give redelivered webhooks new ticket ids.
 TICKET_NAMESPACE = uuid.UUID("5b0e3c9e-2f6d-4f0a-9a51-3f1c0d7a9e11")
 
+PayloadFormat = Literal["generic", "alertmanager", "pagerduty", "zendesk", "github", "email"]
+UpdateAction = Literal["acknowledged", "resolved", "closed", "edited"]
 
-class BearerAuthConfig(BaseModel):
+JSON_TYPES = frozenset({"application/json"})
+FORM_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
+
+
+def accepted_content_types(payload_format: PayloadFormat) -> frozenset[str]:
+    return FORM_TYPES if payload_format == "email" else JSON_TYPES
+
+
+# --- configuration ----------------------------------------------------------------------
+
+
+class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    type: Literal["bearer"]
-    tokens: list[SecretRef] = Field(min_length=1)
+
+AuthType = Literal[
+    "bearer", "basic", "standard_webhooks", "github", "slack", "zendesk", "routing_key"
+]
+
+# The one list of secrets each scheme reads, by field name.
+SECRETS_FIELD: dict[str, str] = {
+    "bearer": "tokens",
+    "basic": "passwords",
+    "standard_webhooks": "secrets",
+    "github": "secrets",
+    "slack": "secrets",
+    "zendesk": "secrets",
+    "routing_key": "routing_keys",
+}
+_TIMESTAMPED = {"standard_webhooks", "slack", "zendesk"}
 
 
-class ChannelConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class AuthConfig(_Strict):
+    """How a channel's sender proves itself. ``tokens`` (bearer), ``passwords`` (basic,
+    with ``username``), ``secrets`` (standard_webhooks, github, slack, zendesk) or
+    ``routing_keys`` (PagerDuty's routing_key in the body); several allow rotation."""
 
+    type: AuthType
+    tokens: list[SecretRef] | None = Field(default=None, min_length=1)
+    passwords: list[SecretRef] | None = Field(default=None, min_length=1)
+    secrets: list[SecretRef] | None = Field(default=None, min_length=1)
+    routing_keys: list[SecretRef] | None = Field(default=None, min_length=1)
+    username: str | None = Field(default=None, min_length=1, max_length=256)
+    tolerance_seconds: int = Field(default=signatures.DEFAULT_TOLERANCE_SECONDS, gt=0, le=3600)
+
+    @model_validator(mode="after")
+    def _fields_match_the_type(self) -> Self:
+        wanted = SECRETS_FIELD[self.type]
+        if getattr(self, wanted) is None:
+            raise ValueError(f"auth type {self.type!r} needs '{wanted}'")
+        for other in set(SECRETS_FIELD.values()) - {wanted}:
+            if getattr(self, other) is not None:
+                raise ValueError(f"auth type {self.type!r} takes '{wanted}', not '{other}'")
+        if (self.type == "basic") != (self.username is not None):
+            raise ValueError("'username' is required for, and only for, auth type 'basic'")
+        if "tolerance_seconds" in self.model_fields_set and self.type not in _TIMESTAMPED:
+            raise ValueError(f"auth type {self.type!r} has no timestamp to check")
+        return self
+
+    @property
+    def secret_refs(self) -> list[SecretRef]:
+        refs: list[SecretRef] = getattr(self, SECRETS_FIELD[self.type])
+        return refs
+
+
+class RateLimitConfig(_Strict):
+    requests_per_second: float = Field(gt=0, le=100_000)
+    burst: int = Field(gt=0, le=1_000_000)
+
+
+class ChannelConfig(_Strict):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")
-    format: Literal["generic"]
-    auth: BearerAuthConfig
+    format: PayloadFormat
+    auth: AuthConfig
     max_body_bytes: int = Field(default=65_536, gt=0, le=10_000_000)
+    rate_limit: RateLimitConfig | None = None
+
+    @model_validator(mode="after")
+    def _routing_key_only_for_pagerduty(self) -> Self:
+        if self.auth.type == "routing_key" and self.format != "pagerduty":
+            raise ValueError("auth type 'routing_key' is only for the 'pagerduty' format")
+        return self
 
 
-class ChannelsFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ChannelsFile(_Strict):
     channels: list[ChannelConfig]
 
     @model_validator(mode="after")
@@ -46,14 +125,40 @@ class ChannelsFile(BaseModel):
 
 
 class Channel(BaseModel):
-    """A channel with its secrets resolved, ready to authenticate requests."""
+    """A channel with its secrets resolved, ready to authenticate requests.
+
+    ``secrets`` are the tokens, passwords, HMAC secrets or routing keys of its auth scheme;
+    ``keys`` the decoded HMAC keys of Standard Webhooks secrets."""
 
     config: ChannelConfig
-    bearer_tokens: list[str]
+    secrets: list[str]
+    keys: list[bytes] = Field(default_factory=list)
 
     @property
     def name(self) -> str:
         return self.config.name
+
+    @property
+    def bearer_tokens(self) -> list[str]:
+        return self.secrets if self.config.auth.type == "bearer" else []
+
+    def __repr__(self) -> str:  # secrets never end up in logs or tracebacks
+        return f"Channel(name={self.name!r}, format={self.config.format!r})"
+
+    __str__ = __repr__
+
+
+def resolve_channel(config: ChannelConfig, *, config_dir: Path) -> Channel:
+    """Resolve the channel's secrets; raises ConfigError (without the secret's value)."""
+    secrets = [ref.resolve(config_dir=config_dir) for ref in config.auth.secret_refs]
+    keys: list[bytes] = []
+    if config.auth.type == "standard_webhooks":
+        for index, secret in enumerate(secrets):
+            try:
+                keys.append(signatures.standard_webhooks_key(secret))
+            except ValueError as error:
+                raise ConfigError(f"auth.secrets.{index}: {error}") from error
+    return Channel(config=config, secrets=secrets, keys=keys)
 
 
 def load_channels(config_dir: Path) -> dict[str, Channel]:
@@ -62,11 +167,90 @@ def load_channels(config_dir: Path) -> dict[str, Channel]:
     channels: dict[str, Channel] = {}
     for config in parsed.channels:
         try:
-            tokens = [ref.resolve(config_dir=config_dir) for ref in config.auth.tokens]
+            channels[config.name] = resolve_channel(config, config_dir=config_dir)
         except ConfigError as error:
             raise ConfigError(f"{path}: channel {config.name!r}: {error}") from error
-        channels[config.name] = Channel(config=config, bearer_tokens=tokens)
     return channels
+
+
+# --- authentication ---------------------------------------------------------------------
+
+
+def _routing_key_of(body: bytes) -> str | None:
+    try:
+        parsed = pydantic_core.from_json(body)
+    except ValueError:
+        return None
+    routing_key = parsed.get("routing_key") if isinstance(parsed, dict) else None
+    return routing_key if isinstance(routing_key, str) else None
+
+
+def authenticate(
+    channel: Channel, *, headers: Mapping[str, str], body: bytes, now: datetime
+) -> bool:
+    """Whether the request proves it comes from the channel's sender.
+
+    ``headers`` must be case-insensitive (Starlette's Headers) or lower-cased."""
+    auth = channel.config.auth
+    secrets = channel.secrets
+    match auth.type:
+        case "bearer":
+            return signatures.verify_bearer(
+                tokens=secrets, authorization=headers.get("authorization")
+            )
+        case "basic":
+            return signatures.verify_basic(
+                username=auth.username or "",
+                passwords=secrets,
+                authorization=headers.get("authorization"),
+            )
+        case "standard_webhooks":
+            return signatures.verify_standard_webhooks(
+                keys=channel.keys,
+                msg_id=headers.get("webhook-id"),
+                timestamp=headers.get("webhook-timestamp"),
+                signature_header=headers.get("webhook-signature"),
+                body=body,
+                now=now,
+                tolerance_seconds=auth.tolerance_seconds,
+            )
+        case "github":
+            return signatures.verify_github(
+                secrets=secrets, signature_header=headers.get("x-hub-signature-256"), body=body
+            )
+        case "slack":
+            return signatures.verify_slack(
+                secrets=secrets,
+                signature_header=headers.get("x-slack-signature"),
+                timestamp=headers.get("x-slack-request-timestamp"),
+                body=body,
+                now=now,
+                tolerance_seconds=auth.tolerance_seconds,
+            )
+        case "zendesk":
+            return signatures.verify_zendesk(
+                secrets=secrets,
+                signature_header=headers.get("x-zendesk-webhook-signature"),
+                timestamp=headers.get("x-zendesk-webhook-signature-timestamp"),
+                body=body,
+                now=now,
+                tolerance_seconds=auth.tolerance_seconds,
+            )
+        case "routing_key":
+            return signatures.verify_token(tokens=secrets, presented=_routing_key_of(body))
+    raise AssertionError(f"unknown auth type {auth.type}")
+
+
+def www_authenticate(channel: Channel) -> str | None:
+    match channel.config.auth.type:
+        case "bearer":
+            return "Bearer"
+        case "basic":
+            return 'Basic realm="vigil"'
+    return None
+
+
+# --- ticket identity and events ---------------------------------------------------------
 
 
 def ticket_id_for(*, channel: str, delivery_id: str) -> str:
@@ -81,8 +265,10 @@ def received_event(
     report: Report,
     received_at: datetime,
     traceparent: str,
+    identity: str | None = None,
 ) -> TicketReceivedV1:
-    ticket_id = ticket_id_for(channel=channel, delivery_id=delivery_id)
+    """``identity`` names the report at its source (defaults to the delivery id)."""
+    ticket_id = ticket_id_for(channel=channel, delivery_id=identity or delivery_id)
     return TicketReceivedV1(
         # A redelivered webhook is the same event: same id, so every consumer dedupes it.
         id=str(uuid.uuid5(TICKET_NAMESPACE, f"received\x00{ticket_id}")),
@@ -99,13 +285,86 @@ def received_event(
     )
 
 
+def updated_event(
+    *,
+    channel: str,
+    identity: str,
+    delivery_id: str,
+    action: UpdateAction,
+    updated_at: datetime,
+    traceparent: str,
+    report: Report | None = None,
+) -> TicketUpdatedV1:
+    """The source acknowledged, resolved, closed or edited the report named ``identity``.
+
+    Same key (the original ticket id) and topic as the received event, so order holds."""
+    ticket_id = ticket_id_for(channel=channel, delivery_id=identity)
+    return TicketUpdatedV1(
+        id=str(
+            uuid.uuid5(TICKET_NAMESPACE, f"updated\x00{ticket_id}\x00{action}\x00{delivery_id}")
+        ),
+        source=f"/vigil/intake/channels/{channel}",
+        subject=ticket_id,
+        traceparent=traceparent,
+        data=TicketUpdatedData(
+            ticket_id=ticket_id,
+            channel=channel,
+            action=action,
+            updated_at=updated_at,
+            report=report,
+            delivery_id=delivery_id,
+        ),
+    )
+
+
 def bearer_token_accepted(channel: Channel, authorization: str | None) -> bool:
-    """Constant-time check against every configured token (several allow rotation)."""
-    scheme, _, presented = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not presented.strip():
-        return False
-    presented_bytes = presented.strip().encode()
-    accepted = False
-    for token in channel.bearer_tokens:
-        accepted |= hmac.compare_digest(token.encode(), presented_bytes)
-    return accepted
+    """Kept for callers of the first version: bearer-only check."""
+    return signatures.verify_bearer(tokens=channel.bearer_tokens, authorization=authorization)
+
+
+# --- rate limiting ----------------------------------------------------------------------
+
+
+@dataclass
+class TokenBucket:
+    """A token bucket over an injected monotonic clock (seconds)."""
+
+    rate: float
+    burst: int
+    tokens: float = field(init=False)
+    updated: float | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.tokens = float(self.burst)
+
+    def take(self, *, now: float) -> float:
+        """Take one token: 0.0 if allowed, else the seconds until one is available."""
+        if self.updated is not None:
+            self.tokens = min(float(self.burst), self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        if self.tokens >= 1.0:
+            self.tokens -= 1.0
+            return 0.0
+        return (1.0 - self.tokens) / self.rate
+
+
+def retry_after_header(wait_seconds: float) -> str:
+    return str(max(1, math.ceil(wait_seconds)))
+
+
+class RateLimiter:
+    """One bucket per channel, in this process (each replica limits on its own)."""
+
+    def __init__(self, channels: Mapping[str, Channel]) -> None:
+        self._buckets = {
+            name: TokenBucket(
+                rate=channel.config.rate_limit.requests_per_second,
+                burst=channel.config.rate_limit.burst,
+            )
+            for name, channel in channels.items()
+            if channel.config.rate_limit is not None
+        }
+
+    def take(self, channel: str, *, now: float) -> float:
+        bucket = self._buckets.get(channel)
+        return 0.0 if bucket is None else bucket.take(now=now)

@@ -1,28 +1,33 @@
-"""Metrics routes: a ticket's timeline across every service's events."""
+"""Metrics routes: a ticket's timeline across every service's events, and detected trends."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Annotated, cast
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from services.metrics import store
-from services.metrics.domain import timeline
+from services.metrics import flows, store
+from services.metrics.domain import TimelineEvent, milestone_durations, timeline
+from shared.events import TrendDetectedV1
 from shared.problems import ProblemError
-from shared.service import SessionDep, ViewerDep
+from shared.service import SessionDep, StateDep, ViewerDep
 
 router = APIRouter(prefix="/v1", tags=["metrics"])
 
 
 class TimelineStepOut(BaseModel):
     type: str
+    step: str
     at: datetime
     seconds_since_previous: float | None
     seconds_since_first: float
+    details: dict[str, str]
 
 
 class TicketTimeline(BaseModel):
     ticket_id: str
     steps: list[TimelineStepOut]
+    durations: dict[str, float]
 
 
 @router.get("/tickets/{ticket_id}/timeline", response_model=TicketTimeline)
@@ -32,8 +37,73 @@ async def ticket_timeline(ticket_id: str, session: SessionDep, _: ViewerDep) -> 
         raise ProblemError(
             status=404, title="Ticket not found", detail="No events for this ticket."
         )
-    steps = timeline([(event.type, event.occurred_at) for event in events])
+    steps = timeline(
+        [
+            TimelineEvent(
+                type=event.type,
+                at=store.aware(event.occurred_at),
+                labels=event.facts.labels,
+                priority=event.priority,
+                category=event.category,
+            )
+            for event in events
+        ]
+    )
     return TicketTimeline(
         ticket_id=ticket_id,
         steps=[TimelineStepOut(**vars(step)) for step in steps],
+        durations=milestone_durations(steps),
     )
+
+
+class TrendOut(BaseModel):
+    trend_id: str
+    category: str
+    channel: str
+    window_start: datetime
+    window_end: datetime
+    count: int
+    baseline: float
+    score: float
+    history: list[int]
+    detected_at: datetime
+    current: bool
+
+
+class TrendList(BaseModel):
+    items: list[TrendOut]
+
+
+@router.get("/trends", response_model=TrendList)
+async def list_trends(
+    state: StateDep,
+    session: SessionDep,
+    _: ViewerDep,
+    hours: Annotated[float, Query(gt=0, le=24 * 90)] = 24.0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> TrendList:
+    """Trends whose window started in the last ``hours``, newest first; ``current`` is true
+    for the ones whose window has not ended yet."""
+    context = cast(flows.MetricsContext, state.extras["metrics_context"])
+    now = context.clock()
+    rows = await store.recent_trends(session, since=now - timedelta(hours=hours), limit=limit)
+    items = []
+    for row in rows:
+        evidence = TrendDetectedV1.model_validate_json(row.event_json).data
+        window_end = store.aware(row.window_end)
+        items.append(
+            TrendOut(
+                trend_id=row.trend_id,
+                category=row.category,
+                channel=row.channel,
+                window_start=store.aware(row.window_start),
+                window_end=window_end,
+                count=row.count,
+                baseline=row.baseline,
+                score=row.score,
+                history=evidence.history,
+                detected_at=store.aware(row.detected_at),
+                current=window_end > now,
+            )
+        )
+    return TrendList(items=items)

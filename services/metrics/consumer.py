@@ -1,10 +1,8 @@
-"""Metrics' event handler: record each distinct event once and move its counter."""
+"""Metrics' event handler: record each distinct event once, then send any pending trend."""
 
 from typing import cast
 
-from services.metrics import store
-from services.metrics.domain import facts_of, increment_for
-from services.metrics.instruments import BusinessMetrics
+from services.metrics import flows
 from shared.bus import Message
 from shared.consume import EventHandler
 from shared.events import VigilEvent
@@ -12,25 +10,12 @@ from shared.service import ServiceState
 
 
 def make_handler(state: ServiceState) -> EventHandler:
-    db = state.db
-    assert db is not None
-    business = cast(BusinessMetrics, state.extras["business_metrics"])
+    context = cast(flows.MetricsContext, state.extras["metrics_context"])
 
     async def handle(event: VigilEvent, message: Message) -> None:
-        facts = facts_of(event)
-        row = store.RecordedEvent(
-            event_id=event.id,
-            ticket_id=event.subject,
-            type=facts.type,
-            occurred_at=event.time,
-            channel=facts.channel,
-            category=facts.category,
-            priority=facts.priority,
-        )
-        async with db.session() as session:
-            is_new = await store.record_event(session, row)
-        increment = increment_for(facts)
-        if is_new and increment is not None:
-            business.apply(increment)
+        recorded = await flows.record(context, event)
+        # Also on a duplicate: a crash may have come between the commit and the send.
+        if recorded.trend is not None or not recorded.is_new:
+            await flows.publish_pending_trends(context)
 
     return handle

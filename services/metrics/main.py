@@ -1,29 +1,77 @@
-"""Metrics app factory: consumes every topic, serves business metrics and timelines."""
+"""Metrics app factory: consumes every topic, serves business metrics, timelines and trends."""
 
+import asyncio
+import logging
 from pathlib import Path
 from typing import cast
 
 from fastapi import FastAPI
 
-from services.metrics import api, consumer, store
-from services.metrics.domain import increment_for
+from services.metrics import api, consumer, flows, store
+from services.metrics.domain import escalation_gauges
 from services.metrics.instruments import BusinessMetrics
 from services.metrics.settings import MetricsSettings
 from shared.auth import ApiKeyRegistry
 from shared.bus import Bus
-from shared.service import ConsumerSpec, ServiceState, build_state, create_service_app
-from shared.topics import ALL_TOPICS
+from shared.events import utcnow
+from shared.service import (
+    BackgroundJob,
+    ConsumerSpec,
+    ServiceState,
+    build_state,
+    create_service_app,
+)
+from shared.topics import ALL_TOPICS, TRENDS, dlq
+
+logger = logging.getLogger(__name__)
+
+DLQ_WATCHER_RESTART_SECONDS = 5.0
+
+
+def _context(state: ServiceState) -> flows.MetricsContext:
+    return cast(flows.MetricsContext, state.extras["metrics_context"])
 
 
 async def restore_counters(state: ServiceState) -> None:
-    """Counters continue from the recorded events, so a restart does not zero them."""
+    """Counters and histograms continue from the recorded events, so a restart does not zero
+    them; gauges are computed once before the first scrape; unsent trends are sent."""
     assert state.db is not None
-    business = cast(BusinessMetrics, state.extras["business_metrics"])
-    async with state.db.session() as session:
-        for facts, count in await store.counts_by_facts(session):
-            increment = increment_for(facts)
-            if increment is not None:
-                business.apply(increment, amount=count)
+    added = await store.ensure_columns(state.db.engine)
+    if added:
+        logger.info("database columns added", extra={"columns": added})
+    context = _context(state)
+    await flows.restore(context)
+    await flows.restore_dead_letters(context)
+    await refresh_gauges(context)
+    await flows.publish_pending_trends(context)
+
+
+async def refresh_gauges(context: flows.MetricsContext) -> None:
+    async with context.db.session() as session:
+        unresolved = await store.unresolved_escalations(session)
+    context.business.set_gauges(escalation_gauges(unresolved, now=context.clock()))
+
+
+def gauge_refresher(interval_seconds: float) -> BackgroundJob:
+    async def run(state: ServiceState) -> None:
+        context = _context(state)
+        while True:
+            await asyncio.sleep(interval_seconds)
+            try:
+                await refresh_gauges(context)
+            except Exception:
+                logger.exception("refreshing the escalation gauges failed; retrying")
+
+    return run
+
+
+async def watch_dead_letters(state: ServiceState) -> None:
+    settings = state.settings
+    consumer = state.bus.consumer(
+        topics=[settings.topic(dlq(topic)) for topic in ALL_TOPICS],
+        group_id=f"{settings.group('metrics')}-dlq",
+    )
+    await flows.watch_dead_letters(_context(state), consumer=consumer, prefix=settings.topic_prefix)
 
 
 def validate_config(config_dir: Path) -> None:
@@ -32,10 +80,25 @@ def validate_config(config_dir: Path) -> None:
     ApiKeyRegistry.load(config_dir)
 
 
-def create_app(settings: MetricsSettings | None = None, *, bus: Bus | None = None) -> FastAPI:
+def create_app(
+    settings: MetricsSettings | None = None,
+    *,
+    bus: Bus | None = None,
+    clock: flows.Clock = utcnow,
+) -> FastAPI:
     settings = settings or MetricsSettings()
     state, owns_bus = build_state(service="metrics", settings=settings, bus=bus)
-    state.extras["business_metrics"] = BusinessMetrics(state.metrics.registry)
+    assert state.db is not None
+    business = BusinessMetrics(state.metrics.registry)
+    state.extras["business_metrics"] = business
+    state.extras["metrics_context"] = flows.MetricsContext(
+        db=state.db,
+        bus=state.bus,
+        business=business,
+        policy=settings.trend_policy(),
+        trends_topic=settings.topic(TRENDS),
+        clock=clock,
+    )
     return create_service_app(
         state=state,
         routers=[api.router],
@@ -43,4 +106,5 @@ def create_app(settings: MetricsSettings | None = None, *, bus: Bus | None = Non
         owns_bus=owns_bus,
         consumer=ConsumerSpec(topics=ALL_TOPICS, make_handler=consumer.make_handler),
         on_startup=[restore_counters],
+        background=[gauge_refresher(settings.gauge_refresh_seconds), watch_dead_letters],
     )

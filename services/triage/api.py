@@ -1,16 +1,44 @@
-"""Triage routes: read a ticket's decision and the reasons behind it."""
+"""Triage routes: decisions and their reasons, rules (read, change, simulate), dry runs and
+human overrides."""
 
+import json
 from datetime import datetime
+from typing import Annotated, Any
 
-from fastapi import APIRouter
-from pydantic import BaseModel
+import yaml
+from fastapi import APIRouter, Body, Depends, Request
+from pydantic import BaseModel, Field
 
 from services.triage import store
-from shared.events import Reason
+from services.triage.domain import Decision, GroupSignal, decide
+from services.triage.flows import (
+    ActiveRules,
+    OverrideError,
+    OverrideRequestData,
+    RulesManager,
+    group_signal_preview,
+    override_ticket,
+    publish_override,
+)
+from services.triage.grouping import group_key
+from services.triage.instruments import TriageMetrics
+from services.triage.rules import RulesError, parse_rules
+from services.triage.settings import TriageSettings
+from services.triage.simulate import StoredReport, simulate
+from shared.events import Priority, Reason, Report, utcnow
 from shared.problems import ProblemError
-from shared.service import SessionDep, ViewerDep
+from shared.service import AdminDep, ResponderDep, SessionDep, StateDep, ViewerDep
+from shared.topics import TICKETS_TRIAGED
 
 router = APIRouter(prefix="/v1", tags=["triage"])
+
+
+def _rules(state: StateDep) -> RulesManager:
+    manager: RulesManager = state.extras["triage_rules"]
+    return manager
+
+
+RulesDep = Annotated[RulesManager, Depends(_rules)]
 
 
 class TicketDecision(BaseModel):
@@ -24,6 +52,12 @@ class TicketDecision(BaseModel):
     rules_version: str
     received_at: datetime
     triaged_at: datetime
+    tags: list[str] = Field(default_factory=list)
+    first_response_due: datetime | None = None
+    resolution_due: datetime | None = None
+    sla_policies: list[str] = Field(default_factory=list)
+    group_key: str | None = None
+    overridden: bool = False
 
 
 @router.get("/tickets/{ticket_id}", response_model=TicketDecision)
@@ -34,3 +68,255 @@ async def get_ticket(ticket_id: str, session: SessionDep, _: ViewerDep) -> Ticke
             status=404, title="Ticket not found", detail="No triaged ticket has this id."
         )
     return TicketDecision.model_validate(ticket, from_attributes=True)
+
+
+# --- rules ------------------------------------------------------------------------------
+
+
+def _rules_view(active: ActiveRules) -> dict[str, Any]:
+    return {
+        "version": active.ruleset.version,
+        "revision": active.revision,
+        "source": active.source,
+        "origin": active.origin,
+        "activated_at": active.activated_at,
+        "sha256": active.ruleset.sha256,
+        "rules": active.ruleset.spec.model_dump(mode="json"),
+        "yaml": active.ruleset.text,
+    }
+
+
+def _invalid_rules(error: RulesError) -> ProblemError:
+    return ProblemError(
+        status=422,
+        title="Rules are invalid",
+        detail=str(error),
+        errors=[
+            {"rule": problem.rule, "field": problem.field, "message": problem.message}
+            for problem in error.problems
+        ],
+    )
+
+
+async def _rules_text(request: Request) -> str:
+    """The request body as rules YAML: YAML text, or the same document as JSON."""
+    raw = await request.body()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ProblemError(status=400, title="Body is not UTF-8 text") from error
+    if request.headers.get("content-type", "").startswith("application/json"):
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ProblemError(
+                status=400, title="Body is not valid JSON", detail=str(error)
+            ) from error
+        text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
+    return text
+
+
+_RULES_BODY = {
+    "requestBody": {
+        "content": {
+            "application/yaml": {"schema": {"type": "string"}},
+            "application/json": {"schema": {"type": "object"}},
+        },
+        "required": True,
+    }
+}
+
+
+@router.get("/rules")
+async def get_rules(rules: RulesDep, _: ViewerDep) -> dict[str, Any]:
+    return _rules_view(rules.active)
+
+
+@router.get("/rules/history")
+async def get_rules_history(session: SessionDep, _: ViewerDep, limit: int = 20) -> dict[str, Any]:
+    rows = await store.rules_history(session, limit=max(1, min(limit, 200)))
+    return {
+        "items": [
+            {
+                "revision": row.revision,
+                "version": f"{row.version}@r{row.revision}",
+                "source": row.source,
+                "origin": row.origin,
+                "sha256": row.sha256,
+                "created_at": row.created_at,
+            }
+            for row in rows
+        ]
+    }
+
+
+@router.put("/rules", openapi_extra=_RULES_BODY)
+async def put_rules(request: Request, rules: RulesDep, principal: AdminDep) -> dict[str, Any]:
+    text = await _rules_text(request)
+    try:
+        active = await rules.submit(text, origin=principal.name)
+    except RulesError as error:
+        raise _invalid_rules(error) from error
+    return _rules_view(active)
+
+
+class SimulateRequest(BaseModel):
+    rules: str | dict[str, Any] = Field(description="The proposed rules: YAML text or a document")
+    last: int = Field(default=200, ge=1, description="Replay this many most recent tickets")
+
+
+@router.post("/rules/simulate")
+async def simulate_rules(
+    body: SimulateRequest, session: SessionDep, state: StateDep, rules: RulesDep, _: ViewerDep
+) -> dict[str, Any]:
+    settings = state.settings
+    limit = settings.simulate_max_tickets if isinstance(settings, TriageSettings) else 5000
+    if body.last > limit:
+        raise ProblemError(
+            status=422, title="Too many tickets", detail=f"'last' is at most {limit}."
+        )
+    text = (
+        body.rules
+        if isinstance(body.rules, str)
+        else yaml.safe_dump(body.rules, sort_keys=False, allow_unicode=True)
+    )
+    try:
+        proposed = parse_rules(text, source="proposed rules")
+    except RulesError as error:
+        raise _invalid_rules(error) from error
+    rows = await store.recent_tickets(session, limit=body.last)
+    reports = [
+        StoredReport(
+            ticket_id=row.ticket_id,
+            channel=row.channel,
+            received_at=row.received_at,
+            report=Report.model_validate(row.report),
+            group=GroupSignal(key=row.group_key, count=row.group_count) if row.group_key else None,
+        )
+        for row in rows
+    ]
+    return simulate(reports, current=rules.active.ruleset, proposed=proposed)
+
+
+# --- dry run ----------------------------------------------------------------------------
+
+
+class DryRunRequest(BaseModel):
+    report: Report
+    channel: str = Field(default="dry-run", max_length=64)
+    rules: str | None = Field(
+        default=None, description="Proposed rules YAML to decide with instead of the active ones"
+    )
+
+
+class DryRunDecision(BaseModel):
+    category: str
+    severity: str
+    priority: Priority
+    queue: str
+    reasons: list[Reason]
+    rules_version: str
+    tags: list[str]
+    first_response_due: datetime | None
+    resolution_due: datetime | None
+    sla_policies: list[str]
+    group_key: str | None
+    stored: bool = False
+
+
+def _dry_run_view(decision: Decision) -> DryRunDecision:
+    return DryRunDecision(
+        category=decision.category,
+        severity=decision.severity,
+        priority=decision.priority,
+        queue=decision.queue,
+        reasons=decision.reasons,
+        rules_version=decision.rules_version,
+        tags=list(decision.tags),
+        first_response_due=decision.sla.first_response_due if decision.sla else None,
+        resolution_due=decision.sla.resolution_due if decision.sla else None,
+        sla_policies=list(decision.sla.policies) if decision.sla else [],
+        group_key=decision.group_key,
+    )
+
+
+@router.post("/triage/dry-run", response_model=DryRunDecision)
+async def dry_run(
+    body: DryRunRequest, session: SessionDep, rules: RulesDep, _: ViewerDep
+) -> DryRunDecision:
+    ruleset = rules.active.ruleset
+    if body.rules is not None:
+        try:
+            ruleset = parse_rules(body.rules, source="proposed rules")
+        except RulesError as error:
+            raise _invalid_rules(error) from error
+    now = utcnow()
+    group = await group_signal_preview(
+        session, key=group_key(body.report.subject), ruleset=ruleset, received_at=now
+    )
+    decision = decide(
+        body.report, ruleset=ruleset, channel=body.channel, received_at=now, group=group
+    )
+    return _dry_run_view(decision)
+
+
+# --- overrides --------------------------------------------------------------------------
+
+
+class OverrideRequest(BaseModel):
+    reason: str = Field(min_length=3, max_length=2000)
+    category: str | None = Field(default=None, max_length=64)
+    severity: str | None = Field(default=None, pattern=r"^(critical|high|medium|low|info)$")
+    priority: Priority | None = None
+    queue: str | None = Field(default=None, min_length=1, max_length=64)
+
+
+class OverrideResult(BaseModel):
+    ticket: TicketDecision
+    override_id: str
+    event_id: str
+    published: bool
+
+
+@router.post("/tickets/{ticket_id}/override", response_model=OverrideResult)
+async def override(
+    ticket_id: str,
+    body: Annotated[OverrideRequest, Body()],
+    session: SessionDep,
+    state: StateDep,
+    rules: RulesDep,
+    principal: ResponderDep,
+) -> OverrideResult:
+    change = OverrideRequestData(
+        reason=body.reason,
+        actor=principal.name,
+        category=body.category,
+        severity=body.severity,
+        priority=body.priority,
+        queue=body.queue,
+    )
+    try:
+        ticket, audit = await override_ticket(
+            session, ticket_id=ticket_id, change=change, ruleset=rules.active.ruleset, now=utcnow()
+        )
+    except OverrideError as error:
+        raise ProblemError(status=error.status, title=error.title, detail=error.detail) from error
+    metrics: TriageMetrics = state.extras["triage_metrics"]
+    metrics.overrides.labels(
+        audit.from_category, audit.to_category, audit.from_priority, audit.to_priority
+    ).inc()
+    published = await publish_override(
+        session, bus=state.bus, topic=state.settings.topic(TICKETS_TRIAGED), audit=audit
+    )
+    return OverrideResult(
+        ticket=TicketDecision.model_validate(ticket, from_attributes=True),
+        override_id=audit.id,
+        event_id=audit.event_id,
+        published=published,
+    )
+
+
+@router.get("/tickets/{ticket_id}/overrides")
+async def list_overrides(ticket_id: str, session: SessionDep, _: ViewerDep) -> dict[str, Any]:
+    rows = await store.overrides_of(session, ticket_id)
+    return {"items": [row.model_dump(exclude={"event"}) for row in rows]}

@@ -1,30 +1,51 @@
-"""Triage's pure logic: classify a report and explain why.
+"""Triage's pure logic: decide what a report is, how urgent, who owns it, by when, and why.
 
-Every rule that fires becomes a reason with the words it matched; the decision takes the
-most urgent one. Safety rules (threat to life, self-harm, child safety) always rank above
-ordinary rules, so no ordinary rule can lower their priority.
+Order of evaluation, each step explained by a reason:
+
+1. Ordinary rules of ``rules.yaml`` (all that match fire). Each field (category, severity,
+   queue, SLA policy) comes from the most urgent matching rule that sets it (priority, then
+   file order); priority is the most urgent any matching rule sets; ``raise_priority``
+   then raises it (the largest raise wins, never past P0); tags are the union.
+2. A surge of reports about the same subject raises the priority to the surge priority.
+3. Safety detectors (threat to life, self-harm, child safety) come last and force P0, the
+   critical severity and their own queue: no ordinary rule can lower them.
+4. SLA: the priority's policy, the winning rule's policy and the category's statutory clock
+   all apply; the earliest deadline of each kind wins.
 """
 
-import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
 
-from shared.events import Priority, Reason, Report
+from services.triage.detectors import Detection, NormalisedText, detect, normalise
+from services.triage.rules import (
+    SAFETY_CATEGORIES,
+    SEVERITY_RANK,
+    CompiledRule,
+    RuleSet,
+    builtin_rules,
+)
+from services.triage.sla import due_at, parse_duration
+from shared.events import Priority, Reason, Report, utcnow
 
-RULES_VERSION = "builtin-2026.11.1"
+_PRIORITIES = list(Priority)
+_LEAST_URGENT = len(_PRIORITIES)
 
 
 @dataclass(frozen=True)
-class KeywordRule:
-    name: str
-    category: str
-    severity: str
-    priority: Priority
-    queue: str
-    patterns: tuple[str, ...]
-    safety: bool = False
+class GroupSignal:
+    """Reports about this subject (this one included) within the surge window."""
 
-    def compiled(self) -> re.Pattern[str]:
-        return re.compile(r"\b(?:" + "|".join(self.patterns) + r")\b", re.IGNORECASE)
+    key: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Sla:
+    policies: tuple[str, ...]
+    first_response_due: datetime
+    resolution_due: datetime
 
 
 @dataclass(frozen=True)
@@ -34,163 +55,241 @@ class Decision:
     priority: Priority
     queue: str
     reasons: list[Reason]
-    rules_version: str = RULES_VERSION
+    rules_version: str
+    tags: tuple[str, ...] = ()
+    sla: Sla | None = None
+    group_key: str | None = None
+    safety: bool = False
+    detections: tuple[Detection, ...] = field(default=())
 
 
-RULES: tuple[KeywordRule, ...] = (
-    KeywordRule(
-        name="safety.threat_to_life",
-        category="threat_to_life",
-        severity="critical",
-        priority=Priority.P0,
-        queue="safety-emergency",
-        safety=True,
-        patterns=(
-            # "... kill myself" is self-harm, not a threat to others.
-            r"(?:going|gonna|want|plan(?:ning)?) to (?:kill|shoot|stab|murder)(?! myself)",
-            r"i(?:'ll| will) (?:kill|shoot|stab|murder|hurt)(?! myself)",
-            r"kill (?:you|him|her|them|everyone)",
-            r"shoot up",
-            r"bomb threat",
-            r"death threat",
-            r"voy a matarte",
-            r"vou te matar",
-        ),
-    ),
-    KeywordRule(
-        name="safety.self_harm",
-        category="self_harm",
-        severity="critical",
-        priority=Priority.P0,
-        queue="safety-wellbeing",
-        safety=True,
-        patterns=(
-            r"suicid(?:e|al)",
-            r"kill(?:ing)? myself",
-            r"end(?:ing)? my (?:own )?life",
-            r"self[- ]?harm(?:ing)?",
-            r"(?:cut|cutting|hurt|hurting) myself",
-            r"want to die",
-            r"suicidio",
-            r"bunuh diri",
-        ),
-    ),
-    KeywordRule(
-        name="safety.child_safety",
-        category="child_safety",
-        severity="critical",
-        priority=Priority.P0,
-        queue="safety-child",
-        safety=True,
-        patterns=(
-            r"csam",
-            r"child (?:sexual )?(?:abuse|exploitation)",
-            r"child porn(?:ography)?",
-            r"groom(?:ing|ed) (?:a |an )?(?:child|kid|minor|teen)",
-            r"sexual (?:images|photos|content) of (?:a |an )?(?:child|kid|minor)",
-        ),
-    ),
-    KeywordRule(
-        name="tns.account_compromise",
-        category="account_compromise",
-        severity="high",
-        priority=Priority.P1,
-        queue="account-security",
-        patterns=(r"hacked", r"account (?:was |has been |is )?compromised", r"taken over"),
-    ),
-    KeywordRule(
-        name="tns.scams_fraud",
-        category="scams_fraud",
-        severity="medium",
-        priority=Priority.P2,
-        queue="trust-safety",
-        patterns=(r"scam(?:s|mer|med)?", r"fraud(?:ulent)?", r"phishing"),
-    ),
-    KeywordRule(
-        name="tns.harassment",
-        category="harassment",
-        severity="medium",
-        priority=Priority.P2,
-        queue="trust-safety",
-        patterns=(r"harass(?:ed|ing|ment)?", r"bull(?:y|ied|ying)", r"stalk(?:ed|ing)"),
-    ),
-    KeywordRule(
-        name="tns.hate",
-        category="hate",
-        severity="medium",
-        priority=Priority.P2,
-        queue="trust-safety",
-        patterns=(r"hate speech", r"racial slurs?", r"slurs?"),
-    ),
-    KeywordRule(
-        name="support.account_access",
-        category="account_access",
-        severity="low",
-        priority=Priority.P3,
-        queue="support-accounts",
-        patterns=(r"can(?:'|no)?t log ?in", r"locked out", r"password reset", r"2fa"),
-    ),
-    KeywordRule(
-        name="support.payments_billing",
-        category="payments_billing",
-        severity="low",
-        priority=Priority.P3,
-        queue="support-billing",
-        patterns=(r"refund", r"charged", r"invoice", r"billing", r"payment"),
-    ),
-    KeywordRule(
-        name="support.bug",
-        category="bug",
-        severity="low",
-        priority=Priority.P3,
-        queue="support-engineering",
-        patterns=(r"bugs?", r"crash(?:es|ed|ing)?", r"errors?", r"broken"),
-    ),
-    KeywordRule(
-        name="support.feature_request",
-        category="feature_request",
-        severity="low",
-        priority=Priority.P4,
-        queue="product",
-        patterns=(r"feature request", r"please add", r"would be nice"),
-    ),
-)
-
-_COMPILED = tuple((rule, rule.compiled()) for rule in RULES)
+# --- conditions -------------------------------------------------------------------------
 
 
-def _default_decision() -> Decision:
-    return Decision(
-        category="other",
-        severity="low",
-        priority=Priority.P3,
-        queue="support-general",
-        reasons=[Reason(rule="default", detail="no rule matched", evidence=[])],
-    )
+def _in(value: str | None, allowed: list[str] | None) -> bool:
+    if allowed is None:
+        return True
+    return value is not None and value.strip().lower() in {item.lower() for item in allowed}
 
 
-def classify(report: Report) -> Decision:
+def _metadata_value(metadata: dict[str, Any], path: str) -> Any:
+    current: Any = metadata
+    for part in path.split("."):
+        if not isinstance(current, dict) or part not in current:
+            return None
+        current = current[part]
+    return current
+
+
+def _metadata_matches(metadata: dict[str, Any], wanted: dict[str, list[Any]] | None) -> bool:
+    for path, accepted in (wanted or {}).items():
+        value = _metadata_value(metadata, path)
+        if value is None:
+            return False
+        if "*" in accepted:
+            continue
+        if str(value).lower() not in {str(item).lower() for item in accepted}:
+            return False
+    return True
+
+
+def _text_evidence(rule: CompiledRule, text: str, normalised: NormalisedText) -> list[str] | None:
+    """None when the rule has text conditions and none matched; else the matched words."""
+    if rule.keywords is None and rule.regex is None:
+        return []
+    evidence: set[str] = set()
+    if rule.keywords is not None:
+        for match in rule.keywords.finditer(normalised.text):
+            if match.end() > match.start():
+                evidence.add(normalised.quote(match.start(), match.end()))
+    if rule.regex is not None:
+        evidence.update(m.group(0).lower() for m in rule.regex.finditer(text) if m.group(0))
+    return sorted(evidence) if evidence else None
+
+
+def _rule_evidence(
+    rule: CompiledRule, report: Report, *, channel: str, text: str, normalised: NormalisedText
+) -> list[str] | None:
+    when = rule.rule.when
+    if not (
+        _in(channel, when.channel)
+        and _in(report.reporter.type, when.reporter_type)
+        and _in(report.region, when.region)
+        and _in(report.language, when.language)
+        and _in(report.subject.type, when.subject_type)
+        and _metadata_matches(report.metadata, when.metadata)
+    ):
+        return None
+    return _text_evidence(rule, text, normalised)
+
+
+def _urgency(rule: CompiledRule) -> tuple[int, int]:
+    priority = rule.rule.then.priority
+    return (_PRIORITIES.index(priority) if priority else _LEAST_URGENT, rule.order)
+
+
+def _describe(rule: CompiledRule) -> str:
+    then = rule.rule.then
+    parts = [
+        f"{name}={value}" for name, value in then.model_dump(exclude_none=True).items() if value
+    ]
+    summary = rule.rule.description or "matched"
+    if then.category and then.priority:
+        summary = f"matched {then.category} keywords ({then.priority.value})"
+    return f"{summary} [{', '.join(str(p) for p in parts)}]"
+
+
+# --- the decision -----------------------------------------------------------------------
+
+
+def decide(
+    report: Report,
+    *,
+    ruleset: RuleSet,
+    channel: str,
+    received_at: datetime,
+    group: GroupSignal | None = None,
+) -> Decision:
     text = f"{report.title}\n{report.body}"
-    fired: list[tuple[KeywordRule, list[str]]] = []
-    for rule, pattern in _COMPILED:
-        matches = sorted({match.group(0).lower() for match in pattern.finditer(text)})
-        if matches:
-            fired.append((rule, matches))
-    if not fired:
-        return _default_decision()
-    winner, _ = min(fired, key=lambda item: (not item[0].safety, item[0].priority))
+    normalised = normalise(text)
+    spec = ruleset.spec
+    fired: list[tuple[CompiledRule, list[str]]] = []
+    for rule in ruleset.rules:
+        evidence = _rule_evidence(rule, report, channel=channel, text=text, normalised=normalised)
+        if evidence is not None:
+            fired.append((rule, evidence))
     reasons = [
-        Reason(
-            rule=rule.name,
-            detail=f"matched {rule.category} keywords ({rule.priority.value})",
-            evidence=evidence,
-        )
+        Reason(rule=rule.rule.name, detail=_describe(rule), evidence=evidence)
         for rule, evidence in fired
     ]
+    ranked = sorted((rule for rule, _ in fired), key=_urgency)
+
+    def pick(attribute: str) -> Any:
+        for rule in ranked:
+            value = getattr(rule.rule.then, attribute)
+            if value is not None:
+                return value
+        return None
+
+    category: str = pick("category") or spec.defaults.category
+    severity: str = pick("severity") or spec.defaults.severity
+    priority: Priority = pick("priority") or spec.defaults.priority
+    queue: str = pick("queue") or spec.defaults.queue
+    rule_policy: str | None = pick("sla_policy")
+    tags = sorted({tag for rule in ranked for tag in rule.rule.then.tags})
+    raises = [rule.rule.then.raise_priority for rule in ranked if rule.rule.then.raise_priority]
+    if raises:
+        priority = _PRIORITIES[max(0, _PRIORITIES.index(priority) - max(raises))]
+
+    if group is not None and group.count >= spec.grouping.surge_threshold:
+        surge_priority = spec.grouping.surge_priority
+        before = priority
+        priority = min(priority, surge_priority, key=_PRIORITIES.index)
+        reasons.append(
+            Reason(
+                rule="grouping.surge",
+                detail=(
+                    f"{group.count} reports about this subject within "
+                    f"{spec.grouping.surge_window} (threshold {spec.grouping.surge_threshold}): "
+                    f"priority {before.value} -> {priority.value}"
+                ),
+                evidence=[group.key],
+            )
+        )
+        tags = sorted({*tags, "surge"})
+
+    detections = tuple(detect(text, normalised=normalised))
+    safety = bool(detections) or category in SAFETY_CATEGORIES
+    if detections:
+        category = detections[0].category
+    if safety:
+        priority, severity = Priority.P0, "critical"
+        queue = SAFETY_CATEGORIES[category]
+    reasons = [_safety_reason(detection) for detection in detections] + reasons
+    if not reasons:
+        reasons = [Reason(rule="default", detail="no rule matched", evidence=[])]
+    if SEVERITY_RANK.get(severity) is None:
+        severity = spec.defaults.severity
+
     return Decision(
-        category=winner.category,
-        severity=winner.severity,
-        priority=winner.priority,
-        queue=winner.queue,
+        category=category,
+        severity=severity,
+        priority=priority,
+        queue=queue,
         reasons=reasons,
+        rules_version=ruleset.version,
+        tags=tuple(tags),
+        sla=compute_sla(
+            ruleset,
+            priority=priority,
+            category=category,
+            rule_policy=rule_policy,
+            start=received_at,
+        ),
+        group_key=group.key if group is not None else None,
+        safety=safety,
+        detections=detections,
     )
+
+
+def _safety_reason(detection: Detection) -> Reason:
+    detail = f"safety detector: {detection.category} (P0, not overridable by rules)"
+    if detection.negated:
+        detail += f"; negation nearby ({', '.join(detection.negated)}), kept for human review"
+    return Reason(
+        rule=f"safety.{detection.category}", detail=detail, evidence=list(detection.evidence)
+    )
+
+
+def compute_sla(
+    ruleset: RuleSet,
+    *,
+    priority: Priority,
+    category: str,
+    rule_policy: str | None,
+    start: datetime,
+) -> Sla:
+    sla = ruleset.spec.sla
+    names = [sla.by_priority[priority]]
+    if rule_policy is not None:
+        names.append(rule_policy)
+    if category in sla.by_category:
+        names.append(sla.by_category[category])
+    names = list(dict.fromkeys(names))
+    first: list[datetime] = []
+    resolution: list[datetime] = []
+    for name in names:
+        first_response, resolve, calendar = ruleset.policy_timings(name)
+        first.append(due_at(start, first_response, calendar=calendar))
+        resolution.append(due_at(start, resolve, calendar=calendar))
+    return Sla(policies=tuple(names), first_response_due=min(first), resolution_due=min(resolution))
+
+
+def surge_window(ruleset: RuleSet) -> timedelta:
+    return parse_duration(ruleset.spec.grouping.surge_window)
+
+
+def classify(
+    report: Report,
+    *,
+    ruleset: RuleSet | None = None,
+    channel: str = "",
+    received_at: datetime | None = None,
+    group: GroupSignal | None = None,
+) -> Decision:
+    """:func:`decide` with the shipped default rules unless others are given."""
+    return decide(
+        report,
+        ruleset=ruleset or builtin_rules(),
+        channel=channel,
+        received_at=received_at or utcnow(),
+        group=group,
+    )
+
+
+def is_safety_category(category: str) -> bool:
+    return category in SAFETY_CATEGORIES
+
+
+def categories_of(rulesets: Sequence[RuleSet]) -> frozenset[str]:
+    return frozenset(name for ruleset in rulesets for name in ruleset.categories)

@@ -1,16 +1,20 @@
 """Every query of the triage service."""
 
+import uuid
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import JSON, Column, Text
+from sqlalchemy import JSON, Column, Text, func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 
 class TriagedTicket(SQLModel, table=True):
     """One row per ticket: its decision and the exact event emitted for it, so a duplicate
-    delivery re-emits the same bytes (same event id) instead of deciding again."""
+    delivery re-emits the same bytes (same event id) instead of deciding again. After an
+    override, ``triaged_event`` is the override's event: the latest word on the ticket."""
 
     __tablename__ = "triage_tickets"
 
@@ -21,17 +25,88 @@ class TriagedTicket(SQLModel, table=True):
     priority: str = Field(max_length=4, index=True)
     queue: str = Field(max_length=64)
     reasons: list[dict[str, object]] = Field(sa_column=Column(JSON, nullable=False))
-    rules_version: str = Field(max_length=64)
-    received_at: datetime
+    rules_version: str = Field(max_length=96)
+    received_at: datetime = Field(index=True)
     triaged_at: datetime
     triaged_event: str = Field(sa_column=Column(Text, nullable=False))
+    # The report as received, so rule changes can be replayed (POST /v1/rules/simulate).
+    report: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    tags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    sla_policies: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    first_response_due: datetime | None = None
+    resolution_due: datetime | None = None
+    group_key: str | None = Field(default=None, max_length=2200, index=True)
+    group_count: int = 0
+    overridden: bool = False
 
 
-TABLES = [TriagedTicket.__table__]  # type: ignore[attr-defined]
+class GroupReport(SQLModel, table=True):
+    """One row per ticket with a subject: the surge counter, shared by every replica."""
+
+    __tablename__ = "triage_group_reports"
+
+    ticket_id: str = Field(primary_key=True, max_length=64)
+    group_key: str = Field(max_length=2200, index=True)
+    received_at: datetime = Field(index=True)
+
+
+class RulesRevision(SQLModel, table=True):
+    """Every rules version ever activated; the highest revision is the active one, so all
+    replicas agree on it."""
+
+    __tablename__ = "triage_rules_revisions"
+
+    revision: int | None = Field(default=None, primary_key=True)
+    version: str = Field(max_length=96)
+    sha256: str = Field(max_length=64, index=True)
+    source: str = Field(max_length=16)  # "file" or "api"
+    origin: str = Field(max_length=512)  # file path, or the API key's name
+    content: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime
+
+
+class OverrideAudit(SQLModel, table=True):
+    """Who changed which decision, why, from what to what; and the event it emitted."""
+
+    __tablename__ = "triage_override_audit"
+
+    id: str = Field(default_factory=lambda: str(uuid.uuid4()), primary_key=True, max_length=36)
+    ticket_id: str = Field(max_length=64, index=True)
+    actor: str = Field(max_length=128)
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    from_category: str = Field(max_length=64)
+    to_category: str = Field(max_length=64)
+    from_priority: str = Field(max_length=4)
+    to_priority: str = Field(max_length=4)
+    from_queue: str = Field(max_length=64)
+    to_queue: str = Field(max_length=64)
+    from_severity: str = Field(max_length=32)
+    to_severity: str = Field(max_length=32)
+    event_id: str = Field(max_length=64)
+    event: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(index=True)
+    published_at: datetime | None = None
+
+
+TABLES = [
+    TriagedTicket.__table__,  # type: ignore[attr-defined]
+    GroupReport.__table__,  # type: ignore[attr-defined]
+    RulesRevision.__table__,  # type: ignore[attr-defined]
+    OverrideAudit.__table__,  # type: ignore[attr-defined]
+]
+
+
+# --- tickets ----------------------------------------------------------------------------
 
 
 async def get_ticket(session: AsyncSession, ticket_id: str) -> TriagedTicket | None:
     return await session.get(TriagedTicket, ticket_id)
+
+
+async def lock_ticket(session: AsyncSession, ticket_id: str) -> TriagedTicket | None:
+    """The ticket, locked for update until the transaction ends (PostgreSQL)."""
+    statement = select(TriagedTicket).where(TriagedTicket.ticket_id == ticket_id)
+    return (await session.exec(statement.with_for_update())).first()
 
 
 async def insert_ticket(session: AsyncSession, ticket: TriagedTicket) -> TriagedTicket:
@@ -46,3 +121,110 @@ async def insert_ticket(session: AsyncSession, ticket: TriagedTicket) -> Triaged
             raise
         return existing
     return ticket
+
+
+async def recent_tickets(session: AsyncSession, *, limit: int) -> Sequence[TriagedTicket]:
+    statement = (
+        select(TriagedTicket)
+        .where(col(TriagedTicket.report).is_not(None))
+        .order_by(col(TriagedTicket.received_at).desc(), col(TriagedTicket.ticket_id))
+        .limit(limit)
+    )
+    return (await session.exec(statement)).all()
+
+
+# --- grouping ---------------------------------------------------------------------------
+
+
+async def record_group_report(
+    session: AsyncSession, *, ticket_id: str, group_key: str, received_at: datetime
+) -> None:
+    """Committed on its own, before counting, so concurrent replicas see each other."""
+    if await session.get(GroupReport, ticket_id) is not None:
+        return
+    session.add(GroupReport(ticket_id=ticket_id, group_key=group_key, received_at=received_at))
+    try:
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()
+
+
+async def count_group_reports(
+    session: AsyncSession, *, group_key: str, since: datetime, until: datetime
+) -> int:
+    statement = (
+        select(func.count())
+        .select_from(GroupReport)
+        .where(
+            GroupReport.group_key == group_key,
+            col(GroupReport.received_at) >= since,
+            col(GroupReport.received_at) <= until,
+        )
+    )
+    return int((await session.exec(statement)).one())
+
+
+# --- rules ------------------------------------------------------------------------------
+
+
+async def latest_rules(session: AsyncSession, *, source: str | None = None) -> RulesRevision | None:
+    statement = select(RulesRevision).order_by(col(RulesRevision.revision).desc()).limit(1)
+    if source is not None:
+        statement = statement.where(RulesRevision.source == source)
+    return (await session.exec(statement)).first()
+
+
+async def add_rules(session: AsyncSession, revision: RulesRevision) -> RulesRevision:
+    session.add(revision)
+    await session.commit()
+    await session.refresh(revision)
+    return revision
+
+
+async def rules_history(session: AsyncSession, *, limit: int) -> Sequence[RulesRevision]:
+    statement = select(RulesRevision).order_by(col(RulesRevision.revision).desc()).limit(limit)
+    return (await session.exec(statement)).all()
+
+
+# --- overrides --------------------------------------------------------------------------
+
+
+async def save_override(
+    session: AsyncSession, *, ticket: TriagedTicket, audit: OverrideAudit
+) -> None:
+    """The ticket's new decision and its audit row, in one transaction."""
+    session.add(ticket)
+    session.add(audit)
+    await session.commit()
+
+
+async def overrides_of(session: AsyncSession, ticket_id: str) -> Sequence[OverrideAudit]:
+    statement = (
+        select(OverrideAudit)
+        .where(OverrideAudit.ticket_id == ticket_id)
+        .order_by(col(OverrideAudit.created_at))
+    )
+    return (await session.exec(statement)).all()
+
+
+async def unpublished_overrides(
+    session: AsyncSession, *, created_before: datetime, limit: int
+) -> Sequence[OverrideAudit]:
+    statement = (
+        select(OverrideAudit)
+        .where(
+            col(OverrideAudit.published_at).is_(None),
+            col(OverrideAudit.created_at) < created_before,
+        )
+        .order_by(col(OverrideAudit.created_at))
+        .limit(limit)
+    )
+    return (await session.exec(statement)).all()
+
+
+async def mark_published(session: AsyncSession, audit_id: str, *, at: datetime) -> None:
+    audit = await session.get(OverrideAudit, audit_id)
+    if audit is not None and audit.published_at is None:
+        audit.published_at = at
+        session.add(audit)
+        await session.commit()

@@ -136,6 +136,20 @@ def base_env(*, ports: dict[str, int], config_dir: Path) -> dict[str, str]:
     return env
 
 
+def migrate(service: str, *, env: dict[str, str]) -> None:
+    """What an operator does before starting a service: ``vigil db upgrade``."""
+    result = subprocess.run(
+        [sys.executable, "-m", "services.cli", "db", "upgrade", "--service", service],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise AssertionError(f"vigil db upgrade --service {service} failed:\n{result.stderr}")
+
+
 def distributed_stack(
     *,
     tmp_path: Path,
@@ -153,6 +167,8 @@ def distributed_stack(
         service_env = dict(env)
         if service in database_urls:
             service_env["VIGIL_DATABASE_URL"] = database_urls[service]
+            service_env["VIGIL_DB_AUTO_MIGRATE"] = "false"
+            migrate(service, env=service_env)
         stack.processes[service] = Process(
             name=service,
             command=[sys.executable, "-m", f"services.{service}"],
@@ -214,7 +230,8 @@ def report_for(index: int) -> dict[str, object]:
         "title": title,
         "body": f"report number {index}",
         "reporter": {"id": f"reporter-{index % 17}", "type": "user"},
-        "subject": {"type": "post", "id": f"post-{index % 23}"},
+        # Distinct subjects: reports about one subject would form a surge and raise priority.
+        "subject": {"type": "post", "id": f"post-{index}"},
         "language": "en",
     }
 

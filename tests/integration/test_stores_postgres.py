@@ -25,6 +25,7 @@ from shared.events import (
     TicketTriagedV1,
     utcnow,
 )
+from shared.migrations import SERVICES_WITH_DATABASE, upgrade
 from tests.conftest import PostgresDatabases
 
 pytestmark = pytest.mark.postgres
@@ -32,8 +33,10 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture
 async def database(postgres: PostgresDatabases) -> AsyncIterator[Database]:
-    db = Database(await postgres.create("store"))
-    await db.create_tables([*triage_store.TABLES, *escalation_store.TABLES, *metrics_store.TABLES])
+    url = await postgres.create("store")
+    for service in SERVICES_WITH_DATABASE:  # the migrated schema, as in production
+        await asyncio.to_thread(upgrade, service, url=url)
+    db = Database(url)
     yield db
     await db.dispose()
 

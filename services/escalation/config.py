@@ -1,0 +1,386 @@
+"""Escalation's configuration files: ``policies.yaml`` and ``schedules.yaml``.
+
+Both are optional in a config directory: without ``policies.yaml`` an escalation is opened
+and tracked but pages nobody and no category is restricted (there are no teams to restrict
+it to; a ``policies.yaml`` that leaves ``restricted_categories`` out restricts
+``child_safety`` to the ``child-safety`` team); without ``schedules.yaml`` there are no
+schedules. Every reference
+(a level's schedule, user or team; a schedule's users) is checked at load time.
+"""
+
+import ipaddress
+import re
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from shared.config import ConfigError, SecretRef, load_yaml_model
+from shared.events import Priority
+
+POLICIES_FILE = "policies.yaml"
+SCHEDULES_FILE = "schedules.yaml"
+
+_DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+
+
+def parse_duration(value: Any) -> timedelta:
+    """``90`` (seconds), ``"90s"``, ``"5m"``, ``"1h30m"``, ``"7d"`` or a timedelta."""
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, bool):
+        raise ValueError("a duration is a number of seconds or a string like '5m', '1h30m'")
+    if isinstance(value, int | float):
+        return timedelta(seconds=value)
+    if isinstance(value, str):
+        match = _DURATION.match(value.strip())
+        if match and any(match.groups()):
+            days, hours, minutes, seconds = (int(part or 0) for part in match.groups())
+            return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+    raise ValueError("a duration is a number of seconds or a string like '5m', '1h30m', '7d'")
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- contacts, users, teams -----------------------------------------------------------
+
+
+class WebhookContact(_Strict):
+    type: Literal["webhook"]
+    url: str = Field(pattern=r"^https?://")
+    secret: SecretRef | None = Field(
+        default=None, description="Standard Webhooks secret ('whsec_<base64>') for signing."
+    )
+
+
+class SlackContact(_Strict):
+    type: Literal["slack"]
+    url: SecretRef | str = Field(description="Incoming webhook URL (it is a secret).")
+
+
+class PagerDutyContact(_Strict):
+    type: Literal["pagerduty"]
+    routing_key: SecretRef
+    url: str = Field(default="https://events.pagerduty.com/v2/enqueue", pattern=r"^https?://")
+
+
+class EmailContact(_Strict):
+    type: Literal["email"]
+    address: str = Field(pattern=r"^[^@\s]+@[^@\s]+$")
+
+
+Contact = Annotated[
+    WebhookContact | SlackContact | PagerDutyContact | EmailContact,
+    Field(discriminator="type"),
+]
+
+
+class User(_Strict):
+    name: str = Field(min_length=1, max_length=128)
+    contacts: list[Contact] = Field(default_factory=list)
+
+
+class Team(_Strict):
+    name: str = Field(min_length=1, max_length=128)
+    members: list[str] = Field(min_length=1)
+
+
+# --- policies ---------------------------------------------------------------------------
+
+
+class Target(_Strict):
+    """Exactly one of a schedule (whoever is on call), a user or a team (every member)."""
+
+    schedule: str | None = None
+    user: str | None = None
+    team: str | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Self:
+        if sum(value is not None for value in (self.schedule, self.user, self.team)) != 1:
+            raise ValueError("give exactly one of 'schedule', 'user' or 'team'")
+        return self
+
+    @property
+    def label(self) -> str:
+        if self.schedule is not None:
+            return f"schedule:{self.schedule}"
+        if self.user is not None:
+            return f"user:{self.user}"
+        return f"team:{self.team}"
+
+
+class Level(_Strict):
+    targets: list[Target] = Field(min_length=1)
+    ack_timeout: Duration = Field(description="How long to wait for an ack before climbing.")
+
+    @field_validator("ack_timeout")
+    @classmethod
+    def _positive(cls, value: timedelta) -> timedelta:
+        if value <= timedelta(0):
+            raise ValueError("must be positive")
+        return value
+
+
+class Match(_Strict):
+    """Empty lists match anything; all given lists must match."""
+
+    priorities: list[Priority] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=list)
+    queues: list[str] = Field(default_factory=list)
+
+
+class Policy(_Strict):
+    name: str = Field(min_length=1, max_length=64)
+    match: Match = Field(default_factory=Match)
+    levels: list[Level] = Field(min_length=1)
+    repeat: int = Field(
+        default=0, ge=0, le=100, description="How many more times the whole chain runs."
+    )
+    require_person_ack: bool = Field(
+        default=False,
+        description="Only a person's acknowledgement stops the climb (bots cannot), and the "
+        "chain keeps repeating until one does.",
+    )
+    reminder_interval: Duration | None = Field(
+        default=None, description="Remind the acknowledger while acknowledged, not resolved."
+    )
+    sla_at_risk_lead: Duration = Field(
+        default=timedelta(minutes=15), description="Escalate this long before an SLA deadline."
+    )
+
+
+class NotificationSettings(_Strict):
+    allow_private_hosts: list[str] = Field(
+        default_factory=list,
+        description="Hosts, IPs or CIDRs that may resolve to loopback/private/link-local "
+        "addresses (SSRF guard); everything else private is refused.",
+    )
+    max_attempts: int = Field(default=6, ge=1, le=50)
+    base_delay: Duration = timedelta(seconds=2)
+    max_delay: Duration = timedelta(minutes=5)
+    timeout: Duration = timedelta(seconds=10)
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_from: str = "vigil@localhost"
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: SecretRef | None = None
+
+    @field_validator("allow_private_hosts")
+    @classmethod
+    def _valid_entries(cls, entries: list[str]) -> list[str]:
+        for entry in entries:
+            if "/" in entry:
+                ipaddress.ip_network(entry, strict=False)
+        return entries
+
+
+class PoliciesFile(_Strict):
+    policies: list[Policy] = Field(default_factory=list)
+    users: list[User] = Field(default_factory=list)
+    teams: list[Team] = Field(default_factory=list)
+    restricted_categories: dict[str, list[str]] = Field(
+        default_factory=lambda: {"child_safety": ["child-safety"]},
+        description="category -> teams that may see its escalations (others get 404). "
+        "Defaults to child_safety -> child-safety when policies.yaml omits it.",
+    )
+    notifications: NotificationSettings = Field(default_factory=NotificationSettings)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Self:
+        for kind, names in (
+            ("policy", [policy.name for policy in self.policies]),
+            ("user", [user.name for user in self.users]),
+            ("team", [team.name for team in self.teams]),
+        ):
+            duplicates = sorted({name for name in names if names.count(name) > 1})
+            if duplicates:
+                raise ValueError(f"duplicate {kind} name(s): {', '.join(duplicates)}")
+        users = {user.name for user in self.users}
+        for team in self.teams:
+            unknown = sorted(set(team.members) - users)
+            if unknown:
+                raise ValueError(f"team {team.name!r} has unknown member(s): {', '.join(unknown)}")
+        return self
+
+
+# --- schedules --------------------------------------------------------------------------
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class Restriction(_Strict):
+    """The layer is active only on these local weekdays, between these local times."""
+
+    days: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS))
+    start: str = Field(default="00:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    end: str = Field(default="24:00", pattern=r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$")
+
+
+class Layer(_Strict):
+    name: str = Field(min_length=1, max_length=64)
+    users: list[str] = Field(min_length=1)
+    rotation_start: datetime = Field(
+        description="Local wall-clock time (in the schedule's time zone) of the first hand-off."
+    )
+    shift_length: Duration = Field(description="e.g. '1d', '7d', '12h'.")
+    restriction: Restriction | None = None
+
+    @field_validator("rotation_start")
+    @classmethod
+    def _naive_local(cls, value: datetime) -> datetime:
+        if value.tzinfo is not None:
+            raise ValueError("give a local time without offset; the schedule has a time_zone")
+        return value
+
+    @field_validator("shift_length")
+    @classmethod
+    def _positive(cls, value: timedelta) -> timedelta:
+        if value < timedelta(minutes=1):
+            raise ValueError("must be at least one minute")
+        return value
+
+
+class Override(_Strict):
+    user: str
+    start: datetime = Field(description="Local time in the schedule's time zone, or with offset.")
+    end: datetime
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if (self.start.tzinfo is None) != (self.end.tzinfo is None):
+            raise ValueError("give both start and end with an offset, or both without")
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
+
+
+class Schedule(_Strict):
+    name: str = Field(min_length=1, max_length=64)
+    time_zone: str = "UTC"
+    layers: list[Layer] = Field(min_length=1, description="Later layers win where active.")
+    overrides: list[Override] = Field(default_factory=list)
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}") from error
+        return value
+
+
+class SchedulesFile(_Strict):
+    schedules: list[Schedule] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique(self) -> Self:
+        names = [schedule.name for schedule in self.schedules]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate schedule name(s): {', '.join(duplicates)}")
+        return self
+
+
+class EscalationConfig(BaseModel):
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    policies: PoliciesFile
+    schedules: SchedulesFile
+    config_dir: Path
+
+    def user(self, name: str) -> User | None:
+        return next((user for user in self.policies.users if user.name == name), None)
+
+    def team(self, name: str) -> Team | None:
+        return next((team for team in self.policies.teams if team.name == name), None)
+
+    def schedule(self, name: str) -> Schedule | None:
+        return next((s for s in self.schedules.schedules if s.name == name), None)
+
+    def policy(self, name: str | None) -> Policy | None:
+        return next((p for p in self.policies.policies if p.name == name), None)
+
+
+def _check_references(
+    config: EscalationConfig, *, policies_path: Path, schedules_path: Path
+) -> None:
+    users = {user.name for user in config.policies.users}
+    for schedule in config.schedules.schedules:
+        named = [user for layer in schedule.layers for user in layer.users]
+        named += [override.user for override in schedule.overrides]
+        unknown = sorted(set(named) - users)
+        if unknown:
+            raise ConfigError(
+                f"{schedules_path}: schedules.{schedule.name}: unknown user(s) "
+                f"{', '.join(unknown)} (users are defined in {POLICIES_FILE})"
+            )
+    for policy in config.policies.policies:
+        for index, level in enumerate(policy.levels):
+            for target in level.targets:
+                missing = (
+                    (target.schedule is not None and config.schedule(target.schedule) is None)
+                    or (target.user is not None and target.user not in users)
+                    or (target.team is not None and config.team(target.team) is None)
+                )
+                if missing:
+                    raise ConfigError(
+                        f"{policies_path}: policies.{policy.name}.levels.{index}: "
+                        f"unknown target {target.label}"
+                    )
+
+
+def load_config(config_dir: Path) -> EscalationConfig:
+    policies_path = config_dir / POLICIES_FILE
+    schedules_path = config_dir / SCHEDULES_FILE
+    policies = (
+        load_yaml_model(policies_path, PoliciesFile)
+        if policies_path.exists()
+        else PoliciesFile(restricted_categories={})
+    )
+    schedules = (
+        load_yaml_model(schedules_path, SchedulesFile)
+        if schedules_path.exists()
+        else SchedulesFile()
+    )
+    config = EscalationConfig(policies=policies, schedules=schedules, config_dir=config_dir)
+    _check_references(config, policies_path=policies_path, schedules_path=schedules_path)
+    _check_secrets(config, policies_path=policies_path)
+    return config
+
+
+def _check_secrets(config: EscalationConfig, *, policies_path: Path) -> None:
+    """Resolve every secret once so a missing one stops the start-up, not the first page."""
+    for user in config.policies.users:
+        for index, contact in enumerate(user.contacts):
+            refs: list[SecretRef] = []
+            if isinstance(contact, WebhookContact) and contact.secret is not None:
+                refs.append(contact.secret)
+            if isinstance(contact, SlackContact) and isinstance(contact.url, SecretRef):
+                refs.append(contact.url)
+            if isinstance(contact, PagerDutyContact):
+                refs.append(contact.routing_key)
+            for ref in refs:
+                try:
+                    ref.resolve(config_dir=config.config_dir)
+                except ConfigError as error:
+                    raise ConfigError(
+                        f"{policies_path}: users.{user.name}.contacts.{index}: {error}"
+                    ) from error

@@ -1,0 +1,1 @@
+"""Alembic migrations of the escalation database: `vigil db upgrade --service escalation`."""

@@ -1,0 +1,94 @@
+"""Escalation policies: which policy applies, who a level pages, when it climbs (pure)."""
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from services.escalation.config import EscalationConfig, Policy, Target
+from services.escalation.schedules import on_call
+from shared.events import Priority
+
+
+@dataclass(frozen=True)
+class Step:
+    level: int
+    cycle: int
+
+
+def match_policy(
+    config: EscalationConfig, *, priority: Priority, category: str, queue: str
+) -> Policy | None:
+    """The first policy (in file order) whose every given criterion matches."""
+    for policy in config.policies.policies:
+        match = policy.match
+        if match.priorities and priority not in match.priorities:
+            continue
+        if match.categories and category not in match.categories:
+            continue
+        if match.queues and queue not in match.queues:
+            continue
+        return policy
+    return None
+
+
+def next_step(policy: Policy, *, level: int, cycle: int) -> Step | None:
+    """Where an unacknowledged page goes when its level's timeout passes; None = exhausted.
+
+    A policy that requires a person's acknowledgement never runs out: it keeps cycling."""
+    if level + 1 < len(policy.levels):
+        return Step(level=level + 1, cycle=cycle)
+    if cycle < policy.repeat or policy.require_person_ack:
+        return Step(level=0, cycle=cycle + 1)
+    return None
+
+
+def ack_stops_climb(policy: Policy | None, *, by_bot: bool) -> bool:
+    return not (by_bot and policy is not None and policy.require_person_ack)
+
+
+def target_users(config: EscalationConfig, target: Target, *, at: datetime) -> list[str]:
+    """The people a target means right now (a schedule's on-call, a user, a team)."""
+    if target.user is not None:
+        return [target.user]
+    if target.team is not None:
+        team = config.team(target.team)
+        return list(team.members) if team is not None else []
+    assert target.schedule is not None
+    schedule = config.schedule(target.schedule)
+    if schedule is None:
+        return []
+    current = on_call(schedule, at=at)
+    return [current.user] if current is not None else []
+
+
+def level_users(config: EscalationConfig, policy: Policy, *, level: int, at: datetime) -> list[str]:
+    """Everyone a level pages, each once, in the order of its targets."""
+    users: list[str] = []
+    for target in policy.levels[level].targets:
+        for user in target_users(config, target, at=at):
+            if user not in users:
+                users.append(user)
+    return users
+
+
+def retry_delay(
+    attempt: int,
+    *,
+    base: timedelta,
+    maximum: timedelta,
+    jitter: Callable[[], float] = random.random,
+) -> timedelta:
+    """Exponential backoff with "equal jitter": half fixed, half random, capped."""
+    ceiling: timedelta = min(maximum, base * (2 ** max(0, attempt - 1)))
+    half: timedelta = ceiling / 2
+    return half + half * jitter()
+
+
+def visible_to(restricted: dict[str, list[str]], *, category: str, teams: frozenset[str]) -> bool:
+    allowed = restricted.get(category)
+    return allowed is None or bool(teams.intersection(allowed))
+
+
+def hidden_categories(restricted: dict[str, list[str]], *, teams: frozenset[str]) -> list[str]:
+    return sorted(category for category, allowed in restricted.items() if not teams & set(allowed))

@@ -1,0 +1,506 @@
+"""Payload adapters: each channel format mapped into the one ticket model. Pure functions.
+
+An adapter turns one request into zero or more items: a ``NewReport`` (a ticket to open)
+or an ``Update`` (the source acknowledged, resolved, closed or edited a report it sent
+before). ``identity`` names the report at its source and decides the ticket id, so a
+redelivery, and every later update of the same report, maps to the same ticket.
+Malformed payloads raise ``PayloadError`` naming the fields; nothing here raises anything else.
+"""
+
+import json
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar
+
+import pydantic_core
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from services.intake.domain import PayloadFormat, UpdateAction
+from shared.events import Report, Reporter, ReportSubject
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+TITLE_MAX = 500
+BODY_MAX = 100_000
+
+
+class PayloadError(Exception):
+    """The payload does not match its format; ``errors`` are ``{field, message}`` items."""
+
+    def __init__(self, errors: list[dict[str, str]]) -> None:
+        super().__init__("; ".join(f"{item['field']}: {item['message']}" for item in errors))
+        self.errors = errors
+
+    @classmethod
+    def of(cls, error: ValidationError, *, prefix: str = "body") -> "PayloadError":
+        return cls(
+            [
+                {
+                    "field": ".".join([prefix, *(str(part) for part in item["loc"])]),
+                    "message": item["msg"],
+                }
+                for item in error.errors()
+            ]
+        )
+
+
+@dataclass(frozen=True)
+class NewReport:
+    identity: str
+    delivery_id: str
+    report: Report
+
+
+@dataclass(frozen=True)
+class Update:
+    identity: str
+    delivery_id: str
+    action: UpdateAction
+    report: Report | None = None
+
+
+Item = NewReport | Update
+
+
+@dataclass(frozen=True)
+class Parsed:
+    items: list[Item] = field(default_factory=list)
+    ignored: str | None = None  # why a valid delivery produced nothing (e.g. GitHub ping)
+    dedup_key: str | None = None  # PagerDuty answers with it
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """What an adapter may look at: headers (lower-case names), raw body, parsed form."""
+
+    headers: Mapping[str, str]
+    body: bytes = b""
+    form: Mapping[str, str] = field(default_factory=dict)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _title(text: str | None, fallback: str) -> str:
+    cleaned = " ".join((text or "").split())
+    return _clip(cleaned or fallback, TITLE_MAX)
+
+
+def _load_json(body: bytes) -> Any:
+    try:
+        # pydantic's parser bounds the nesting depth (json.loads would hit RecursionError).
+        return pydantic_core.from_json(body)
+    except ValueError as error:
+        raise PayloadError([{"field": "body", "message": f"not valid JSON: {error}"}]) from error
+
+
+def _validate(model: type[ModelT], raw: Any) -> ModelT:
+    try:
+        return model.model_validate(raw)
+    except ValidationError as error:
+        raise PayloadError.of(error) from error
+
+
+class _Lenient(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+# --- generic ----------------------------------------------------------------------------
+
+
+def parse_generic(inbound: Inbound) -> Parsed:
+    """Vigil's own schema; the delivery id is ``Idempotency-Key`` (or a Standard Webhooks
+    ``webhook-id``); without either every delivery is a new ticket."""
+    try:
+        report = Report.model_validate_json(inbound.body)
+    except ValidationError as error:
+        raise PayloadError.of(error) from error
+    delivery_id = (
+        inbound.headers.get("idempotency-key")
+        or inbound.headers.get("webhook-id")
+        or str(uuid.uuid4())
+    )
+    return Parsed(items=[NewReport(identity=delivery_id, delivery_id=delivery_id, report=report)])
+
+
+# --- Prometheus Alertmanager (webhook version 4) ----------------------------------------
+
+
+class AlertmanagerAlert(_Lenient):
+    status: Literal["firing", "resolved"]
+    labels: dict[str, str] = Field(default_factory=dict)
+    annotations: dict[str, str] = Field(default_factory=dict)
+    startsAt: str = Field(min_length=1, max_length=64)
+    endsAt: str = Field(default="", max_length=64)
+    generatorURL: str = Field(default="", max_length=2048)
+    fingerprint: str = Field(min_length=1, max_length=256)
+
+
+class AlertmanagerPayload(_Lenient):
+    version: Literal["4"]
+    groupKey: str = Field(min_length=1, max_length=4096)
+    status: Literal["firing", "resolved"]
+    receiver: str = Field(default="", max_length=256)
+    externalURL: str = Field(default="", max_length=2048)
+    alerts: list[AlertmanagerAlert] = Field(max_length=1000)
+
+
+def _alert_report(payload: AlertmanagerPayload, alert: AlertmanagerAlert) -> Report:
+    labels, annotations = alert.labels, alert.annotations
+    title = annotations.get("summary") or annotations.get("title") or labels.get("alertname")
+    description = annotations.get("description") or annotations.get("message") or ""
+    label_lines = "\n".join(f"{key}={value}" for key, value in sorted(labels.items()))
+    body = f"{description}\n\nLabels:\n{label_lines}".strip() if labels else description
+    tags = [f"{name}:{labels[name]}" for name in ("alertname", "severity") if name in labels]
+    return Report(
+        title=_title(title, "Alertmanager alert"),
+        body=_clip(body, BODY_MAX),
+        reporter=Reporter(id=_clip(payload.receiver, 256) or None, type="alertmanager"),
+        subject=ReportSubject(type="alert", id=alert.fingerprint, url=alert.generatorURL or None),
+        tags=tags,
+        metadata={
+            "alertmanager": {
+                "group_key": payload.groupKey,
+                "labels": labels,
+                "annotations": annotations,
+                "starts_at": alert.startsAt,
+                "external_url": payload.externalURL,
+            }
+        },
+    )
+
+
+def parse_alertmanager(inbound: Inbound) -> Parsed:
+    """One ticket per alert. Identity = groupKey + fingerprint + startsAt: repeated
+    notifications of a firing alert dedupe, a resolved one updates that ticket, and the
+    same alert firing again later (new startsAt) is a new ticket."""
+    payload = _validate(AlertmanagerPayload, _load_json(inbound.body))
+    items: list[Item] = []
+    for alert in payload.alerts:
+        identity = f"alertmanager\x00{payload.groupKey}\x00{alert.fingerprint}\x00{alert.startsAt}"
+        if alert.status == "firing":
+            delivery_id = f"{alert.fingerprint}@{alert.startsAt}"
+            items.append(
+                NewReport(
+                    identity=identity,
+                    delivery_id=delivery_id,
+                    report=_alert_report(payload, alert),
+                )
+            )
+        else:
+            items.append(
+                Update(
+                    identity=identity,
+                    delivery_id=f"{alert.fingerprint}@{alert.startsAt}/resolved@{alert.endsAt}",
+                    action="resolved",
+                )
+            )
+    return Parsed(items=items, ignored=None if items else "no alerts in the notification")
+
+
+# --- PagerDuty Events API v2 ------------------------------------------------------------
+
+
+class PagerDutyPayloadBody(_Lenient):
+    summary: str = Field(min_length=1, max_length=1024)
+    source: str = Field(min_length=1, max_length=255)
+    severity: Literal["critical", "error", "warning", "info"]
+    timestamp: str | None = Field(default=None, max_length=64)
+    component: str | None = Field(default=None, max_length=255)
+    group: str | None = Field(default=None, max_length=255)
+    # "class" is a Python keyword: read it through the alias.
+    event_class: str | None = Field(default=None, alias="class", max_length=255)
+    custom_details: Any = None
+
+
+class PagerDutyEvent(_Lenient):
+    routing_key: str = Field(min_length=1, max_length=256)
+    event_action: Literal["trigger", "acknowledge", "resolve"]
+    dedup_key: str | None = Field(default=None, min_length=1, max_length=255)
+    payload: PagerDutyPayloadBody | None = None
+    client: str | None = Field(default=None, max_length=255)
+    client_url: str | None = Field(default=None, max_length=2048)
+
+
+_PAGERDUTY_ACTIONS: dict[str, UpdateAction] = {
+    "acknowledge": "acknowledged",
+    "resolve": "resolved",
+}
+
+
+def _pagerduty_report(event: PagerDutyEvent, payload: PagerDutyPayloadBody) -> Report:
+    details = payload.custom_details
+    details_text = (
+        details if isinstance(details, str) else json.dumps(details, indent=2, sort_keys=True)
+    )
+    context = [
+        f"{name}: {value}"
+        for name, value in (
+            ("source", payload.source),
+            ("component", payload.component),
+            ("group", payload.group),
+            ("class", payload.event_class),
+        )
+        if value
+    ]
+    body = "\n".join(context) + (f"\n\n{details_text}" if details is not None else "")
+    return Report(
+        title=_title(payload.summary, "PagerDuty event"),
+        body=_clip(body, BODY_MAX),
+        reporter=Reporter(id=_clip(event.client, 256) if event.client else None, type="monitor"),
+        subject=ReportSubject(type="service", id=payload.source, url=event.client_url),
+        tags=[f"severity:{payload.severity}"],
+        metadata={
+            "pagerduty": {
+                "severity": payload.severity,
+                "source": payload.source,
+                "component": payload.component,
+                "group": payload.group,
+                "class": payload.event_class,
+                "timestamp": payload.timestamp,
+                "custom_details": details,
+            }
+        },
+    )
+
+
+def parse_pagerduty(inbound: Inbound) -> Parsed:
+    """``trigger`` opens (or dedupes into) the ticket of its ``dedup_key`` (one is made up
+    when absent, as PagerDuty does); ``acknowledge`` / ``resolve`` update it."""
+    event = _validate(PagerDutyEvent, _load_json(inbound.body))
+    if event.event_action == "trigger":
+        if event.payload is None:
+            raise PayloadError([{"field": "body.payload", "message": "required for trigger"}])
+        dedup_key = event.dedup_key or uuid.uuid4().hex
+        report = _pagerduty_report(event, event.payload)
+        return Parsed(
+            items=[NewReport(identity=dedup_key, delivery_id=dedup_key, report=report)],
+            dedup_key=dedup_key,
+        )
+    if event.dedup_key is None:
+        raise PayloadError(
+            [{"field": "body.dedup_key", "message": f"required for {event.event_action}"}]
+        )
+    action = _PAGERDUTY_ACTIONS[event.event_action]
+    update = Update(
+        identity=event.dedup_key, delivery_id=f"{event.dedup_key}/{action}", action=action
+    )
+    return Parsed(items=[update], dedup_key=event.dedup_key)
+
+
+# --- Zendesk (event-subscription webhooks, ticket events) -------------------------------
+
+ZENDESK_PREFIX = "zen:event-type:"
+
+
+class ZendeskTicketDetail(_Lenient):
+    id: str | int = Field(union_mode="left_to_right")
+    subject: str | None = Field(default=None, max_length=10_000)
+    description: str | None = None
+    status: str | None = Field(default=None, max_length=64)
+    priority: str | None = Field(default=None, max_length=64)
+    requester_id: str | int | None = None
+    tags: list[str] = Field(default_factory=list, max_length=200)
+
+
+class ZendeskEvent(_Lenient):
+    id: str = Field(min_length=1, max_length=256)
+    type: str = Field(min_length=1, max_length=256)
+    account_id: str | int | None = None
+    subject: str | None = Field(default=None, max_length=256)
+    time: str | None = Field(default=None, max_length=64)
+    detail: ZendeskTicketDetail
+    event: dict[str, Any] = Field(default_factory=dict)
+
+
+_ZENDESK_CLOSING_STATUSES: dict[str, UpdateAction] = {"solved": "resolved", "closed": "closed"}
+_ZENDESK_EDITS = {"ticket.subject_changed", "ticket.description_changed"}
+
+
+def _zendesk_report(event: ZendeskEvent) -> Report:
+    detail = event.detail
+    return Report(
+        title=_title(detail.subject, "Zendesk ticket"),
+        body=_clip(detail.description or "", BODY_MAX),
+        reporter=Reporter(
+            id=_clip(str(detail.requester_id), 256) if detail.requester_id is not None else None,
+            type="customer",
+        ),
+        subject=ReportSubject(type="zendesk_ticket", id=_clip(str(detail.id), 256)),
+        tags=[_clip(tag, 100) for tag in detail.tags[:50]],
+        metadata={
+            "zendesk": {
+                "account_id": event.account_id,
+                "event_type": event.type,
+                "status": detail.status,
+                "priority": detail.priority,
+            }
+        },
+    )
+
+
+def parse_zendesk(inbound: Inbound) -> Parsed:
+    """``ticket.created`` opens a ticket; a status change to solved / closed resolves /
+    closes it; a subject or description change edits it; other events are acknowledged
+    and ignored. The Zendesk ticket id is the identity, the event id the delivery id."""
+    event = _validate(ZendeskEvent, _load_json(inbound.body))
+    kind = event.type.removeprefix(ZENDESK_PREFIX)
+    identity = f"zendesk-ticket\x00{event.detail.id}"
+    if kind == "ticket.created":
+        report = _zendesk_report(event)
+        return Parsed(items=[NewReport(identity=identity, delivery_id=event.id, report=report)])
+    if kind == "ticket.status_changed":
+        status = str(event.event.get("current") or event.detail.status or "").lower()
+        action = _ZENDESK_CLOSING_STATUSES.get(status)
+        if action is None:
+            return Parsed(ignored=f"status change to {status or 'unknown'} needs no action")
+        return Parsed(items=[Update(identity=identity, delivery_id=event.id, action=action)])
+    if kind in _ZENDESK_EDITS:
+        update = Update(
+            identity=identity,
+            delivery_id=event.id,
+            action="edited",
+            report=_zendesk_report(event),
+        )
+        return Parsed(items=[update])
+    return Parsed(ignored=f"event type {kind} needs no action")
+
+
+# --- GitHub issues ----------------------------------------------------------------------
+
+
+class GitHubUser(_Lenient):
+    login: str = Field(default="", max_length=256)
+
+
+class GitHubLabel(_Lenient):
+    name: str = Field(default="", max_length=256)
+
+
+class GitHubIssue(_Lenient):
+    id: int
+    number: int
+    title: str = Field(max_length=1024)
+    body: str | None = None
+    html_url: str | None = Field(default=None, max_length=2048)
+    user: GitHubUser | None = None
+    labels: list[GitHubLabel] = Field(default_factory=list, max_length=200)
+
+
+class GitHubRepository(_Lenient):
+    full_name: str = Field(default="", max_length=512)
+
+
+class GitHubIssuesEvent(_Lenient):
+    action: str = Field(min_length=1, max_length=64)
+    issue: GitHubIssue
+    repository: GitHubRepository | None = None
+
+
+_GITHUB_UPDATES: dict[str, UpdateAction] = {"edited": "edited", "closed": "closed"}
+
+
+def _github_report(event: GitHubIssuesEvent) -> Report:
+    issue = event.issue
+    repository = event.repository.full_name if event.repository else ""
+    return Report(
+        title=_title(issue.title, f"GitHub issue #{issue.number}"),
+        body=_clip(issue.body or "", BODY_MAX),
+        reporter=Reporter(id=issue.user.login if issue.user else None, type="github"),
+        subject=ReportSubject(type="github_issue", id=str(issue.id), url=issue.html_url),
+        tags=[_clip(label.name, 100) for label in issue.labels[:50] if label.name],
+        metadata={"github": {"repository": repository, "number": issue.number}},
+    )
+
+
+def parse_github(inbound: Inbound) -> Parsed:
+    """``issues`` events: opened → a ticket, edited / closed → updates of it. The delivery
+    id is ``X-GitHub-Delivery`` (kept by GitHub's own redeliveries); the identity is the
+    issue's id. ``ping`` and other events are acknowledged and ignored."""
+    kind = inbound.headers.get("x-github-event", "")
+    delivery_id = inbound.headers.get("x-github-delivery", "")
+    if not delivery_id:
+        raise PayloadError([{"field": "header.x-github-delivery", "message": "required"}])
+    if kind != "issues":
+        return Parsed(ignored=f"event {kind or 'unknown'} needs no action")
+    event = _validate(GitHubIssuesEvent, _load_json(inbound.body))
+    identity = f"github-issue\x00{event.issue.id}"
+    if event.action == "opened":
+        return Parsed(
+            items=[
+                NewReport(identity=identity, delivery_id=delivery_id, report=_github_report(event))
+            ]
+        )
+    action = _GITHUB_UPDATES.get(event.action)
+    if action is None:
+        return Parsed(ignored=f"issue action {event.action} needs no action")
+    report = _github_report(event) if action == "edited" else None
+    return Parsed(
+        items=[Update(identity=identity, delivery_id=delivery_id, action=action, report=report)]
+    )
+
+
+# --- inbound e-mail ---------------------------------------------------------------------
+
+_MESSAGE_ID = re.compile(
+    r"^message-id:\s*(<[^>\r\n]{1,250}>|\S{1,250})", re.IGNORECASE | re.MULTILINE
+)
+_TAGS = re.compile(r"<[^>]*>")
+_ADDRESS = re.compile(r"<([^<>@\s]+@[^<>\s]+)>")
+
+
+def _address_of(sender: str) -> str:
+    match = _ADDRESS.search(sender)
+    return (match.group(1) if match else sender).strip()
+
+
+def _html_to_text(html: str) -> str:
+    return " ".join(_TAGS.sub(" ", html).split())
+
+
+def parse_email(inbound: Inbound) -> Parsed:
+    """The common inbound-parse form fields: from, to, subject, text, html, headers.
+    The delivery id is the message's ``Message-ID`` (a redelivered mail dedupes)."""
+    form = inbound.form
+    sender = form.get("from", "").strip()
+    if not sender:
+        raise PayloadError([{"field": "body.from", "message": "Field required"}])
+    if len(sender) > 1024:
+        raise PayloadError([{"field": "body.from", "message": "too long"}])
+    match = _MESSAGE_ID.search(form.get("headers", ""))
+    message_id = match.group(1) if match else None
+    delivery_id = message_id or str(uuid.uuid4())
+    text = form.get("text") or _html_to_text(form.get("html", ""))
+    report = Report(
+        title=_title(form.get("subject"), "(no subject)"),
+        body=_clip(text, BODY_MAX),
+        reporter=Reporter(id=_clip(_address_of(sender), 256), type="email"),
+        subject=ReportSubject(type="email", id=_clip(message_id, 256) if message_id else None),
+        metadata={"email": {"to": form.get("to", ""), "message_id": message_id}},
+    )
+    return Parsed(
+        items=[
+            NewReport(identity=f"email\x00{delivery_id}", delivery_id=delivery_id, report=report)
+        ]
+    )
+
+
+ADAPTERS: dict[PayloadFormat, Callable[[Inbound], Parsed]] = {
+    "generic": parse_generic,
+    "alertmanager": parse_alertmanager,
+    "pagerduty": parse_pagerduty,
+    "zendesk": parse_zendesk,
+    "github": parse_github,
+    "email": parse_email,
+}
+
+
+def parse(payload_format: PayloadFormat, inbound: Inbound) -> Parsed:
+    try:
+        return ADAPTERS[payload_format](inbound)
+    except ValidationError as error:
+        # A value the source allows but the ticket model does not (a field too long).
+        raise PayloadError.of(error, prefix="body.mapped") from error

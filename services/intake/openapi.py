@@ -1,0 +1,90 @@
+"""What intake's OpenAPI document says about the webhook route: the request bodies it
+accepts and every problem document it can answer with."""
+
+from typing import Any
+
+from shared.events import Report
+
+
+def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """A pydantic JSON Schema with its ``$defs`` inlined, so it can sit anywhere in an
+    OpenAPI document (where ``#/$defs/...`` would point nowhere)."""
+    definitions: dict[str, Any] = schema.get("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            reference = node.get("$ref")
+            if isinstance(reference, str) and reference.startswith("#/$defs/"):
+                return walk(definitions[reference.removeprefix("#/$defs/")])
+            return {key: walk(value) for key, value in node.items() if key != "$defs"}
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        return node
+
+    inlined: dict[str, Any] = walk(schema)
+    return inlined
+
+
+EMAIL_FORM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["from"],
+    "properties": {
+        "from": {"type": "string", "maxLength": 1024},
+        "to": {"type": "string"},
+        "subject": {"type": "string"},
+        "text": {"type": "string"},
+        "html": {"type": "string"},
+        "headers": {"type": "string", "description": "The raw header block (Message-ID)."},
+    },
+}
+
+REQUEST_BODY: dict[str, Any] = {
+    "required": True,
+    "description": (
+        "The body depends on the channel's format (see the README): `generic` is the "
+        "schema below; `alertmanager`, `pagerduty`, `zendesk` and `github` take those "
+        "tools' own JSON webhooks; `email` takes an inbound-parse form."
+    ),
+    "content": {
+        "application/json": {"schema": inline_refs(Report.model_json_schema())},
+        "multipart/form-data": {"schema": EMAIL_FORM_SCHEMA},
+    },
+}
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["field", "message"],
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+}
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/problem+json": {"schema": PROBLEM_SCHEMA}},
+    }
+
+
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: _problem("Authentication failed (which part failed is not said)"),
+    404: _problem("Unknown channel"),
+    413: _problem("Body larger than the channel's limit"),
+    415: _problem("Content type the channel's format does not take"),
+    422: _problem("Payload invalid for the channel's format; `errors` name the fields"),
+    429: _problem("The channel's rate limit is exceeded; see Retry-After"),
+    503: _problem("The event broker did not acknowledge; see Retry-After"),
+}

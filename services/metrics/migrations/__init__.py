@@ -1,0 +1,1 @@
+"""Alembic migrations of the metrics database: `vigil db upgrade --service metrics`."""

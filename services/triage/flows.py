@@ -1,0 +1,409 @@
+"""Triage flows: the steps that combine the domain, the store and the bus.
+
+- ``triage_received``: decide a new ticket once (surge counted in the database).
+- ``RulesManager``: the active rules of this replica, kept equal to the database's latest
+  revision; ``rules.yaml`` changes become new revisions, invalid files never do.
+- ``override_ticket`` / ``publish_pending_overrides``: a person's correction, audited, and
+  its event published (re-sent by a relay if the broker was down).
+"""
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.triage import store
+from services.triage.domain import Decision, GroupSignal, compute_sla, decide, surge_window
+from services.triage.grouping import group_key
+from services.triage.instruments import TriageMetrics
+from services.triage.rules import SAFETY_CATEGORIES, RulesError, RuleSet, parse_rules, rules_path
+from shared.bus import Bus, BusUnavailableError
+from shared.db import Database
+from shared.events import (
+    Priority,
+    Reason,
+    TicketReceivedV1,
+    TicketTriagedData,
+    TicketTriagedV1,
+    TriageOverride,
+    TriageOverrideFrom,
+    utcnow,
+)
+from shared.tracing import child_traceparent
+
+logger = logging.getLogger(__name__)
+
+
+# --- rules ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActiveRules:
+    ruleset: RuleSet  # its version carries the revision: "<version>+<sha8>@r<revision>"
+    revision: int
+    source: str
+    origin: str
+    activated_at: datetime
+
+
+def _activate(row: store.RulesRevision) -> ActiveRules:
+    assert row.revision is not None
+    parsed = parse_rules(row.content, source=f"rules revision {row.revision}")
+    return ActiveRules(
+        ruleset=parsed.with_version(f"{parsed.version}@r{row.revision}"),
+        revision=row.revision,
+        source=row.source,
+        origin=row.origin,
+        activated_at=row.created_at,
+    )
+
+
+class RulesManager:
+    """This replica's active rules. The database's highest revision is authoritative."""
+
+    def __init__(self, *, db: Database, config_dir: Path | None, metrics: TriageMetrics) -> None:
+        self._db = db
+        self._config_dir = config_dir
+        self._metrics = metrics
+        self._file_mtime: float | None = None
+        self._active: ActiveRules | None = None
+        self._lock = asyncio.Lock()
+
+    @property
+    def loaded(self) -> bool:
+        return self._active is not None
+
+    @property
+    def active(self) -> ActiveRules:
+        if self._active is None:
+            raise RuntimeError("rules not loaded yet")
+        return self._active
+
+    async def sync(self) -> None:
+        """Import a changed rules.yaml, then adopt the latest revision in the database."""
+        async with self._lock:
+            await self._import_file()
+            await self._adopt_latest()
+
+    async def _import_file(self) -> None:
+        path = rules_path(self._config_dir)
+        try:
+            mtime = path.stat().st_mtime
+        except OSError as error:
+            logger.error("rules file unreadable", extra={"path": str(path), "error": str(error)})
+            return
+        if mtime == self._file_mtime:
+            return
+        self._file_mtime = mtime
+        try:
+            text = path.read_text(encoding="utf-8")
+            ruleset = parse_rules(text, source=str(path))
+        except (RulesError, OSError, UnicodeDecodeError) as error:
+            self._metrics.rules_reload_failures.labels("file").inc()
+            logger.error(
+                "rules file rejected; keeping the active rules", extra={"error": str(error)}
+            )
+            return
+        async with self._db.session() as session:
+            last_from_file = await store.latest_rules(session, source="file")
+            if last_from_file is not None and last_from_file.sha256 == ruleset.sha256:
+                return
+            await store.add_rules(session, _revision_row(ruleset, source="file", origin=str(path)))
+        logger.info("rules file imported", extra={"version": ruleset.version})
+
+    async def _adopt_latest(self) -> None:
+        async with self._db.session() as session:
+            latest = await store.latest_rules(session)
+        if latest is None or (
+            self._active is not None and latest.revision == self._active.revision
+        ):
+            return
+        try:
+            active = _activate(latest)
+        except RulesError as error:
+            logger.error("stored rules revision invalid; kept", extra={"error": str(error)})
+            return
+        self._active = active
+        self._metrics.rules_revision.set(active.revision)
+        logger.info("rules activated", extra={"version": active.ruleset.version})
+
+    async def submit(self, text: str, *, origin: str) -> ActiveRules:
+        """Validate (RulesError if invalid), store as the newest revision and activate."""
+        try:
+            ruleset = parse_rules(text, source="PUT /v1/rules")
+        except RulesError:
+            self._metrics.rules_reload_failures.labels("api").inc()
+            raise
+        async with self._lock:
+            async with self._db.session() as session:
+                row = await store.add_rules(
+                    session, _revision_row(ruleset, source="api", origin=origin)
+                )
+            self._active = _activate(row)
+            self._metrics.rules_revision.set(self._active.revision)
+        logger.info("rules submitted", extra={"version": self._active.ruleset.version})
+        return self._active
+
+    async def watch(self, *, interval_seconds: float) -> None:
+        while True:
+            await asyncio.sleep(interval_seconds)
+            try:
+                await self.sync()
+            except Exception:
+                logger.exception("rules sync failed; retrying")
+
+
+def _revision_row(ruleset: RuleSet, *, source: str, origin: str) -> store.RulesRevision:
+    return store.RulesRevision(
+        version=ruleset.version,
+        sha256=ruleset.sha256,
+        source=source,
+        origin=origin[:512],
+        content=ruleset.text,
+        created_at=utcnow(),
+    )
+
+
+# --- triage -----------------------------------------------------------------------------
+
+
+def triaged_event(
+    event: TicketReceivedV1, decision: Decision, *, triaged_at: datetime
+) -> TicketTriagedV1:
+    sla = decision.sla
+    return TicketTriagedV1(
+        source="/vigil/triage",
+        subject=event.subject,
+        traceparent=child_traceparent(event.traceparent),
+        data=TicketTriagedData(
+            ticket_id=event.data.ticket_id,
+            channel=event.data.channel,
+            category=decision.category,
+            severity=decision.severity,
+            priority=decision.priority,
+            queue=decision.queue,
+            reasons=decision.reasons,
+            rules_version=decision.rules_version,
+            received_at=event.data.received_at,
+            triaged_at=triaged_at,
+            tags=list(decision.tags),
+            first_response_due=sla.first_response_due if sla else None,
+            resolution_due=sla.resolution_due if sla else None,
+            sla_policies=list(sla.policies) if sla else [],
+            group_key=decision.group_key,
+        ),
+    )
+
+
+def ticket_row(
+    event: TicketReceivedV1, decision: Decision, *, triaged_at: datetime, group_count: int = 0
+) -> store.TriagedTicket:
+    triaged = triaged_event(event, decision, triaged_at=triaged_at)
+    data = triaged.data
+    return store.TriagedTicket(
+        ticket_id=data.ticket_id,
+        channel=data.channel,
+        category=data.category,
+        severity=data.severity,
+        priority=data.priority.value,
+        queue=data.queue,
+        reasons=[reason.model_dump() for reason in data.reasons],
+        rules_version=data.rules_version,
+        received_at=data.received_at,
+        triaged_at=data.triaged_at,
+        triaged_event=triaged.model_dump_json(),
+        report=event.data.report.model_dump(mode="json"),
+        tags=data.tags,
+        sla_policies=data.sla_policies,
+        first_response_due=data.first_response_due,
+        resolution_due=data.resolution_due,
+        group_key=data.group_key,
+        group_count=group_count,
+    )
+
+
+async def triage_received(
+    session: AsyncSession, event: TicketReceivedV1, *, ruleset: RuleSet
+) -> store.TriagedTicket:
+    """Decide a ticket seen for the first time; a concurrent replica's row wins a race."""
+    report = event.data.report
+    received_at = event.data.received_at
+    group: GroupSignal | None = None
+    key = group_key(report.subject)
+    if key is not None:
+        await store.record_group_report(
+            session, ticket_id=event.subject, group_key=key, received_at=received_at
+        )
+        # Reports on other partitions may be processed out of order: count those received
+        # up to one window later too, so the order of processing does not hide a surge.
+        window = surge_window(ruleset)
+        count = await store.count_group_reports(
+            session, group_key=key, since=received_at - window, until=received_at + window
+        )
+        group = GroupSignal(key=key, count=count)
+    decision = decide(
+        report,
+        ruleset=ruleset,
+        channel=event.data.channel,
+        received_at=received_at,
+        group=group,
+    )
+    row = ticket_row(event, decision, triaged_at=utcnow(), group_count=group.count if group else 0)
+    return await store.insert_ticket(session, row)
+
+
+async def group_signal_preview(
+    session: AsyncSession, *, key: str | None, ruleset: RuleSet, received_at: datetime
+) -> GroupSignal | None:
+    """What the surge count would be for one more report now (nothing is stored)."""
+    if key is None:
+        return None
+    count = await store.count_group_reports(
+        session, group_key=key, since=received_at - surge_window(ruleset), until=received_at
+    )
+    return GroupSignal(key=key, count=count + 1)
+
+
+# --- overrides --------------------------------------------------------------------------
+
+
+class OverrideError(Exception):
+    def __init__(self, status: int, title: str, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.title = title
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class OverrideRequestData:
+    reason: str
+    actor: str
+    category: str | None = None
+    severity: str | None = None
+    priority: Priority | None = None
+    queue: str | None = None
+
+
+async def override_ticket(
+    session: AsyncSession,
+    *,
+    ticket_id: str,
+    change: OverrideRequestData,
+    ruleset: RuleSet,
+    now: datetime,
+) -> tuple[store.TriagedTicket, store.OverrideAudit]:
+    ticket = await store.lock_ticket(session, ticket_id)
+    if ticket is None:
+        raise OverrideError(404, "Ticket not found", "No triaged ticket has this id.")
+    if change.category is not None and change.category not in ruleset.categories:
+        raise OverrideError(
+            422, "Unknown category", f"{change.category!r} is not in the active rules' taxonomy."
+        )
+    category = change.category or ticket.category
+    entering_safety = category in SAFETY_CATEGORIES and category != ticket.category
+    priority = change.priority or (Priority.P0 if entering_safety else Priority(ticket.priority))
+    queue = change.queue or (SAFETY_CATEGORIES[category] if entering_safety else ticket.queue)
+    severity = change.severity or ("critical" if entering_safety else ticket.severity)
+    previous = TriageOverrideFrom(
+        category=ticket.category,
+        severity=ticket.severity,
+        priority=Priority(ticket.priority),
+        queue=ticket.queue,
+    )
+    if (category, severity, priority, queue) == (
+        previous.category,
+        previous.severity,
+        previous.priority,
+        previous.queue,
+    ):
+        raise OverrideError(409, "Nothing to change", "The ticket already has these values.")
+    before = TicketTriagedV1.model_validate_json(ticket.triaged_event)
+    sla = compute_sla(
+        ruleset, priority=priority, category=category, rule_policy=None, start=ticket.received_at
+    )
+    data = before.data.model_copy(
+        update={
+            "category": category,
+            "severity": severity,
+            "priority": priority,
+            "queue": queue,
+            "reasons": [
+                Reason(rule="override", detail=f"overridden by {change.actor}: {change.reason}"),
+                *before.data.reasons,
+            ],
+            "triaged_at": now,
+            "first_response_due": sla.first_response_due,
+            "resolution_due": sla.resolution_due,
+            "sla_policies": list(sla.policies),
+            "override": TriageOverride(
+                by=change.actor, reason=change.reason, at=now, previous=previous
+            ),
+        }
+    )
+    event = TicketTriagedV1(
+        source="/vigil/triage",
+        subject=ticket.ticket_id,
+        traceparent=child_traceparent(before.traceparent),
+        data=data,
+    )
+    ticket.category, ticket.severity, ticket.priority, ticket.queue = (
+        category,
+        severity,
+        priority.value,
+        queue,
+    )
+    ticket.reasons = [reason.model_dump() for reason in data.reasons]
+    ticket.first_response_due = sla.first_response_due
+    ticket.resolution_due = sla.resolution_due
+    ticket.sla_policies = list(sla.policies)
+    ticket.triaged_event = event.model_dump_json()
+    ticket.overridden = True
+    audit = store.OverrideAudit(
+        ticket_id=ticket.ticket_id,
+        actor=change.actor,
+        reason=change.reason,
+        from_category=previous.category,
+        to_category=category,
+        from_priority=previous.priority.value,
+        to_priority=priority.value,
+        from_queue=previous.queue,
+        to_queue=queue,
+        from_severity=previous.severity,
+        to_severity=severity,
+        event_id=event.id,
+        event=event.model_dump_json(),
+        created_at=now,
+    )
+    await store.save_override(session, ticket=ticket, audit=audit)
+    return ticket, audit
+
+
+async def publish_override(
+    session: AsyncSession, *, bus: Bus, topic: str, audit: store.OverrideAudit
+) -> bool:
+    try:
+        await bus.send(topic, key=audit.ticket_id, value=audit.event.encode())
+    except BusUnavailableError as error:
+        logger.warning("override event not published yet", extra={"error": str(error)})
+        return False
+    await store.mark_published(session, audit.id, at=utcnow())
+    return True
+
+
+async def publish_pending_overrides(
+    db: Database, *, bus: Bus, topic: str, grace: timedelta, now: datetime
+) -> int:
+    """Send override events the API could not (broker down, crash). Only those older than
+    ``grace``, so the relay does not race the request that is publishing right now."""
+    async with db.session() as session:
+        pending = await store.unpublished_overrides(session, created_before=now - grace, limit=100)
+        published = 0
+        for audit in pending:
+            if not await publish_override(session, bus=bus, topic=topic, audit=audit):
+                break
+            published += 1
+    return published

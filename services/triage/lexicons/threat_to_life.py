@@ -1,0 +1,106 @@
+"""Threats to life and violent threats against others."""
+
+from services.triage.lexicons.types import Lexicon
+
+_VERBS = "kill|shoot|stab|murder|strangle|behead"
+_OBJECTS = "you|u|ya|us|him|her|them|everyone|everybody|y'all|yall|your|all-of-you"
+
+THREAT_TO_LIFE = Lexicon(
+    category="threat_to_life",
+    queue="safety-emergency",
+    yields_to=("self_harm",),
+    phrases={
+        "en": (
+            f"going|gonna|planning|plan|plans|want|wants|wanted|wanna|intend|intends|about to? "
+            f"{_VERBS}",
+            "i-will|i'll|ill|gonna|going-to end you",
+            "coming|come for you with a|my? knife|gun|rifle|machete|axe|bat",
+            "watch your back",
+            "slit|cut your|his|her|their throat",
+            "burn down your|our|their|his|her|the house|home|school|building",
+            "burn you|them|us alive",
+            "you-are|you're|ur|youre dead",
+            "your kids|family|children|wife|husband|mom|mother are dead",
+            f"threaten*|threatening to? {_VERBS}|hurt|rape me|us|my|you|him|her|them",
+            f"he-will|he'll|she-will|she'll|they-will|they'll|he's-going-to|she's-going-to "
+            f"{_VERBS} me|us|my",
+            f"will|gonna {_VERBS} my dog|family|kids|wife|husband|mom|dad|sister|brother",
+            "going|gonna to? use it|them on",
+            f"i-will|i'll|ill|i'm|im|imma|i-am {_VERBS}",
+            f"i am going to {_VERBS}",
+            f"{_VERBS} {_OBJECTS}",
+            "shoot up the|a|my|this? school|mall|office|church|mosque|synagogue|concert|place",
+            "blow up the|a|this|your? school|building|office|mall|airport|station|house|plane",
+            "bomb threat*",
+            "death threat*",
+            "threaten* to kill|shoot|stab|murder",
+            "i know where you live|stay",
+            "you-are|you're|your going|gonna to? die",
+            "bring* a gun|guns|knife to school|work|class",
+            "hunt you down",
+            "put a bullet in",
+        ),
+        "es": (
+            "voy a matar*",
+            "te voy a matar|disparar|apuñalar",
+            "los|las|lo|la voy a matar",
+            "te mato",
+            "vas a morir",
+            "amenaza* de muerte|bomba",
+            "se donde vives",
+            "voy a disparar",
+            "poner una bomba",
+            "me|te|lo|la|nos|los|las va|vas|van a matar|disparar",
+            "amenazo|amenazó con matar*",
+        ),
+        "pt": (
+            "vou te matar",
+            "vou matar*",
+            "vou matar vc|voce|voces|todos",
+            "te mato",
+            "vai morrer",
+            "ameaça* de morte|bomba",
+            "sei onde voce mora",
+            "vou atirar em|na|no",
+            "vou explodir",
+            "vai|vao|vão|quer|querem me|te|nos matar",
+            "ameacou|ameaçou de? me|te|nos|matar",
+        ),
+        "id": (
+            "aku|saya|gue|gw akan? membunuh*|bunuh|tembak|tusuk",
+            "membunuhmu",
+            "bunuh kamu|kau|lo|lu|kalian",
+            "kubunuh",
+            "ancaman bom|pembunuhan",
+            "kamu akan mati",
+            "aku tahu rumahmu",
+            "akan meledakkan",
+            "ngancam|mengancam|ancam mau|akan|ingin? bunuh|membunuh*",
+            "mau|akan|pengen bunuh|membunuh aku|kamu|kau|kalian|saya|dia",
+        ),
+        "fr": (
+            "je vais te|le|la|les|vous? tuer",
+            "je vais tirer sur",
+            "je vais te|vous? buter",
+            "menace* de mort",
+            "alerte a la bombe",
+            "je sais ou tu habites",
+            "tu vas mourir",
+            "va|veut|vont|menace|menacé|menacee de? me|te|nous|vous tuer",
+            "faire sauter l'école|ecole|immeuble|bureau",
+        ),
+    },
+    exclude=(
+        "kill|killing|kills the|a|this|that|my? process|processes|task|tasks|job|jobs|app|server|"
+        "servers|bug|lights|engine|pod|pods|container|containers|session|switch|time",
+        "kill -9",
+        "shoot you|u a|an? email|message|text|dm|note|line|invite|link|msg|pic|photo",
+        "shoot|shooting a|the|some|our|my|this|that? photo|photos|video|videos|film|scene|movie|"
+        "picture|pictures|pics|hoops|commercial|wedding|ad|clip|vlog",
+        "kill it",
+        "killing it",
+        "kill for a coffee|pizza|beer|burger",
+        "matar a|as? saudade*",
+        "tuer le temps",
+    ),
+)

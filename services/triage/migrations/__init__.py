@@ -1,0 +1,1 @@
+"""Alembic migrations of the triage database: `vigil db upgrade --service triage`."""

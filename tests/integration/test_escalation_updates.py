@@ -1,0 +1,170 @@
+"""The escalation service alone on a real Kafka and PostgreSQL: source updates
+(``vigil.ticket.updated.v1`` on tickets.received) acknowledge or resolve the ticket's
+escalation, also when they arrive before the triaged event; received events are ignored;
+and the resulting events reach the escalations topic."""
+
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from services.escalation.main import create_app
+from services.escalation.settings import EscalationSettings
+from shared.bus import Bus, create_bus
+from shared.events import (
+    Priority,
+    Reason,
+    Report,
+    TicketReceivedData,
+    TicketReceivedV1,
+    TicketTriagedData,
+    TicketTriagedV1,
+    TicketUpdatedData,
+    TicketUpdatedV1,
+    decode_event,
+    utcnow,
+)
+from shared.settings import VigilSettings
+from shared.topics import ESCALATIONS, TICKETS_RECEIVED, TICKETS_TRIAGED
+from tests.conftest import PostgresDatabases
+from tests.unit.helpers import API_KEYS_YAML, VIEWER_KEY, VIEWER_KEY_ENV, bearer, wait_until
+
+pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
+
+
+@pytest.fixture
+async def service(
+    tmp_path: Path,
+    kafka_bootstrap: str,
+    kafka_topics: str,
+    postgres: PostgresDatabases,
+    monkeypatch: pytest.MonkeyPatch,
+) -> AsyncIterator[tuple[httpx.AsyncClient, Bus, VigilSettings]]:
+    monkeypatch.setenv(VIEWER_KEY_ENV, VIEWER_KEY)
+    monkeypatch.setenv("VIGIL_UNIT_RESPONDER_KEY", "unused-responder-key")
+    config_dir = tmp_path / "config"
+    config_dir.mkdir()
+    (config_dir / "api_keys.yaml").write_text(API_KEYS_YAML)
+    settings: dict[str, Any] = {
+        "config_dir": config_dir,
+        "database_url": await postgres.create("escalation_updates"),
+        "kafka_bootstrap_servers": kafka_bootstrap,
+        "topic_prefix": kafka_topics,
+        "data_dir": tmp_path / "data",
+        "db_auto_migrate": True,
+    }
+    app: FastAPI = create_app(EscalationSettings(**settings))
+    producer = create_bus(VigilSettings(**settings))
+    await producer.start()
+    try:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://e") as client:
+                yield client, producer, VigilSettings(**settings)
+    finally:
+        await producer.stop()
+
+
+def triaged(ticket_id: str) -> TicketTriagedV1:
+    return TicketTriagedV1(
+        source="/tests",
+        subject=ticket_id,
+        data=TicketTriagedData(
+            ticket_id=ticket_id,
+            channel="alertmanager",
+            category="account_compromise",
+            severity="high",
+            priority=Priority.P1,
+            queue="account-security",
+            reasons=[Reason(rule="t", detail="t")],
+            rules_version="t",
+            received_at=utcnow(),
+            triaged_at=utcnow(),
+        ),
+    )
+
+
+def updated(ticket_id: str, action: str) -> TicketUpdatedV1:
+    return TicketUpdatedV1(
+        source="/tests",
+        subject=ticket_id,
+        data=TicketUpdatedData(
+            ticket_id=ticket_id, channel="alertmanager", action=action, updated_at=utcnow()
+        ),
+    )
+
+
+def received(ticket_id: str) -> TicketReceivedV1:
+    return TicketReceivedV1(
+        source="/tests",
+        subject=ticket_id,
+        data=TicketReceivedData(
+            ticket_id=ticket_id,
+            channel="alertmanager",
+            delivery_id=ticket_id,
+            received_at=utcnow(),
+            report=Report(title="disk full"),
+        ),
+    )
+
+
+async def escalation_of(client: httpx.AsyncClient, ticket_id: str, status: str) -> dict[str, Any]:
+    async def probe() -> dict[str, Any] | None:
+        response = await client.get(
+            "/v1/escalations", params={"ticket_id": ticket_id}, headers=bearer(VIEWER_KEY)
+        )
+        items: list[dict[str, Any]] = response.json()["items"]
+        return items[0] if items and items[0]["status"] == status else None
+
+    return await wait_until(probe, what=f"{ticket_id} {status}", timeout_seconds=30)
+
+
+async def test_source_updates_ack_and_resolve_escalations_in_either_order(
+    service: tuple[httpx.AsyncClient, Bus, VigilSettings],
+) -> None:
+    client, producer, settings = service
+    early, late = str(uuid.uuid4()), str(uuid.uuid4())
+
+    async def send(topic: str, event: Any) -> None:
+        await producer.send(settings.topic(topic), key=event.subject, value=event.to_bytes())
+
+    # The resolve arrives before triage opened the escalation.
+    await send(TICKETS_RECEIVED, received(early))
+    await send(TICKETS_RECEIVED, updated(early, "resolved"))
+    await send(TICKETS_TRIAGED, triaged(early))
+    # The ack arrives after.
+    await send(TICKETS_TRIAGED, triaged(late))
+    await escalation_of(client, late, "open")
+    await send(TICKETS_RECEIVED, updated(late, "acknowledged"))
+
+    resolved = await escalation_of(client, early, "resolved")
+    acked = await escalation_of(client, late, "acknowledged")
+
+    assert resolved["resolved_by"] == "source:alertmanager"
+    assert acked["acknowledged_by"] == "source:alertmanager"
+
+    consumer = producer.consumer(
+        topics=[settings.topic(ESCALATIONS)], group_id=f"{settings.topic_prefix}check"
+    )
+    await consumer.start()
+    seen: list[tuple[str, str]] = []
+    try:
+        loop_deadline = 40
+        for _ in range(loop_deadline * 5):
+            for message in await consumer.getmany(timeout_ms=200, max_records=100):
+                event = decode_event(message.value)
+                seen.append((event.subject, event.type))
+            if {
+                (early, "vigil.escalation.resolved.v1"),
+                (late, "vigil.escalation.acknowledged.v1"),
+            } <= set(seen):
+                break
+    finally:
+        await consumer.stop()
+    assert (early, "vigil.escalation.resolved.v1") in seen
+    assert (late, "vigil.escalation.acknowledged.v1") in seen
+    assert [t for s, t in seen if s == early].count("vigil.escalation.opened.v1") == 1

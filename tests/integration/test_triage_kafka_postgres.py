@@ -1,0 +1,224 @@
+"""Triage alone over a real Kafka and a real PostgreSQL: one decision per ticket, duplicates
+re-emit the stored decision (same event id), overrides are new events, and replicas agree on
+the active rules through the database."""
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from sqlalchemy import func
+from sqlmodel import select
+
+from services.triage import store
+from services.triage.main import create_app
+from services.triage.settings import TriageSettings
+from shared.db import Database
+from shared.events import Report, TicketReceivedData, TicketReceivedV1, TicketTriagedV1, utcnow
+from shared.topics import TICKETS_RECEIVED, TICKETS_TRIAGED
+from tests.conftest import PostgresDatabases
+from tests.unit.triage.rules_helpers import default_document, dump
+
+pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
+
+ADMIN_KEY = "integration-admin-key"
+RESPONDER_KEY = "integration-responder-key"
+
+
+@dataclass
+class Stack:
+    bootstrap: str
+    prefix: str
+    database_url: str
+    settings: TriageSettings
+
+    async def send(self, event: TicketReceivedV1) -> None:
+        producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, acks="all")
+        await producer.start()
+        try:
+            await producer.send_and_wait(
+                f"{self.prefix}{TICKETS_RECEIVED}",
+                value=event.to_bytes(),
+                key=event.subject.encode(),
+            )
+        finally:
+            await producer.stop()
+
+    async def triaged(
+        self, ticket_id: str, *, expected: int, timeout: float = 40
+    ) -> list[TicketTriagedV1]:
+        consumer = AIOKafkaConsumer(
+            f"{self.prefix}{TICKETS_TRIAGED}",
+            bootstrap_servers=self.bootstrap,
+            group_id=f"reader-{uuid.uuid4().hex[:8]}",
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+        )
+        await consumer.start()
+        found: list[TicketTriagedV1] = []
+        try:
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + timeout
+            while len(found) < expected:
+                assert loop.time() < deadline, f"only {len(found)} triaged events"
+                for records in (await consumer.getmany(timeout_ms=500)).values():
+                    found.extend(
+                        TicketTriagedV1.model_validate_json(record.value)
+                        for record in records
+                        if record.key == ticket_id.encode()
+                    )
+        finally:
+            await consumer.stop()
+        return found
+
+
+def received(title: str, *, subject_id: str | None = None) -> TicketReceivedV1:
+    ticket_id = str(uuid.uuid4())
+    return TicketReceivedV1(
+        source="/tests",
+        subject=ticket_id,
+        data=TicketReceivedData(
+            ticket_id=ticket_id,
+            channel="tests",
+            delivery_id=ticket_id,
+            received_at=utcnow(),
+            report=Report.model_validate(
+                {"title": title, "subject": {"type": "post", "id": subject_id}}
+                if subject_id
+                else {"title": title}
+            ),
+        ),
+    )
+
+
+@pytest.fixture
+async def stack(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    kafka_bootstrap: str,
+    kafka_topics: str,
+    postgres: PostgresDatabases,
+) -> Stack:
+    config_dir = tmp_path / "config"
+    config_dir.mkdir()
+    (config_dir / "api_keys.yaml").write_text(
+        "api_keys:\n"
+        "  - {name: ada, role: admin, key: {env: T_ADMIN}}\n"
+        "  - {name: rita, role: responder, key: {env: T_RESPONDER}}\n"
+    )
+    monkeypatch.setenv("T_ADMIN", ADMIN_KEY)
+    monkeypatch.setenv("T_RESPONDER", RESPONDER_KEY)
+    url = await postgres.create("triage")
+    settings = TriageSettings(
+        config_dir=config_dir,
+        data_dir=tmp_path / "data",
+        kafka_bootstrap_servers=kafka_bootstrap,
+        topic_prefix=kafka_topics,
+        database_url=url,
+        rules_poll_seconds=0.1,
+    )
+    return Stack(
+        bootstrap=kafka_bootstrap, prefix=kafka_topics, database_url=url, settings=settings
+    )
+
+
+@pytest.fixture
+async def client(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(stack.settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            yield http
+
+
+async def _rows(url: str) -> int:
+    db = Database(url)
+    try:
+        async with db.session() as session:
+            return int(
+                (await session.exec(select(func.count()).select_from(store.TriagedTicket))).one()
+            )
+    finally:
+        await db.dispose()
+
+
+async def test_a_duplicate_re_emits_the_stored_decision_never_a_second_one(
+    stack: Stack, client: httpx.AsyncClient
+) -> None:
+    event = received("bomb threat at the station", subject_id="p-1")
+    await stack.send(event)
+    [first] = await stack.triaged(event.subject, expected=1)
+
+    await stack.send(event)
+    await stack.send(event)
+    events = await stack.triaged(event.subject, expected=3)
+
+    assert {e.id for e in events} == {first.id}
+    assert {e.model_dump_json() for e in events} == {first.model_dump_json()}
+    assert first.data.priority.value == "P0"
+    assert first.data.category == "threat_to_life"
+    assert first.data.group_key == "content:p-1"
+    assert first.data.first_response_due is not None
+    assert await _rows(stack.database_url) == 1
+
+
+async def test_an_override_is_a_new_event_and_duplicates_keep_its_id(
+    stack: Stack, client: httpx.AsyncClient
+) -> None:
+    event = received("refund please")
+    await stack.send(event)
+    [original] = await stack.triaged(event.subject, expected=1)
+
+    response = await client.post(
+        f"/v1/tickets/{event.subject}/override",
+        json={"priority": "P1", "reason": "regulator complaint"},
+        headers={"Authorization": f"Bearer {RESPONDER_KEY}"},
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["published"] is True
+    await stack.send(event)
+    events = await stack.triaged(event.subject, expected=3)
+
+    override_id = response.json()["event_id"]
+    assert [e.id for e in events] == [original.id, override_id, override_id]
+    assert events[1].data.override is not None
+    assert events[1].data.override.previous.priority.value == "P3"
+    assert events[1].data.priority.value == "P1"
+
+
+async def test_replicas_agree_on_the_rules_through_the_database(
+    stack: Stack, client: httpx.AsyncClient
+) -> None:
+    other = create_app(stack.settings.model_copy(update={"topic_prefix": f"{stack.prefix}other."}))
+    document = default_document()
+    document["version"] = "replicated"
+    async with other.router.lifespan_context(other):
+        transport = httpx.ASGITransport(app=other)
+        async with httpx.AsyncClient(transport=transport, base_url="http://other") as replica:
+            put = await client.put(
+                "/v1/rules",
+                content=dump(document),
+                headers={
+                    "Authorization": f"Bearer {ADMIN_KEY}",
+                    "Content-Type": "application/yaml",
+                },
+            )
+            assert put.status_code == 200, put.text
+
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + 10
+            while True:
+                seen = (
+                    await replica.get("/v1/rules", headers={"Authorization": f"Bearer {ADMIN_KEY}"})
+                ).json()
+                if seen["version"] == put.json()["version"]:
+                    break
+                assert loop.time() < deadline, seen["version"]
+                await asyncio.sleep(0.1)
+        other.state.vigil.consume_loop.request_stop()
+    assert seen["revision"] == 2
+    assert seen["source"] == "api"

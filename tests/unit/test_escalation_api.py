@@ -1,0 +1,355 @@
+"""The escalation API over ASGI: the auth matrix, restricted categories, filters and cursor
+pagination, ack / resolve / reassign / snooze / notes, on-call lookups and the audit log."""
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from services.escalation import flows
+from services.escalation.main import create_app
+from services.escalation.settings import EscalationSettings
+from shared.events import Priority, Reason, TicketTriagedData, TicketTriagedV1
+from shared.service import ServiceState
+from tests.unit.escalation.helpers import (
+    WEBHOOK_SECRET,
+    WEBHOOK_SECRET_ENV,
+    FakeClock,
+    write_escalation_config,
+)
+from tests.unit.helpers import PROBLEM_JSON, bearer
+
+KEYS = {
+    "viewer": "k-viewer",
+    "responder": "k-responder",
+    "admin": "k-admin",
+    "child": "k-child-safety",
+    "bot": "k-bot",
+}
+
+API_KEYS = """\
+api_keys:
+  - {name: victor, role: viewer, key: {env: VIGIL_T_VIEWER}}
+  - {name: alice, role: responder, key: {env: VIGIL_T_RESPONDER}}
+  - {name: ada, role: admin, key: {env: VIGIL_T_ADMIN}}
+  - {name: carla, role: responder, teams: [child-safety], key: {env: VIGIL_T_CHILD}}
+  - {name: pager-bot, role: responder, bot: true, key: {env: VIGIL_T_BOT}}
+"""
+
+
+@dataclass
+class Api:
+    client: httpx.AsyncClient
+    state: ServiceState
+    clock: FakeClock
+
+    async def open(
+        self, *, category: str = "harassment", priority: Priority = Priority.P1, queue: str = "q"
+    ) -> str:
+        ticket_id = str(uuid.uuid4())
+        event = TicketTriagedV1(
+            source="/tests",
+            subject=ticket_id,
+            data=TicketTriagedData(
+                ticket_id=ticket_id,
+                channel="tests",
+                category=category,
+                severity="high",
+                priority=priority,
+                queue=queue,
+                reasons=[Reason(rule="t", detail="t")],
+                rules_version="t",
+                received_at=self.clock(),
+                triaged_at=self.clock(),
+            ),
+        )
+        assert self.state.db is not None
+        escalation = await flows.open_for_ticket(
+            self.state.db, event, config=self.state.extras["config"], now=self.clock()
+        )
+        self.clock.advance(timedelta(seconds=1))
+        return escalation.id
+
+    async def call(self, method: str, path: str, who: str | None, **kwargs: Any) -> httpx.Response:
+        headers = bearer(KEYS[who]) if who else {}
+        return await self.client.request(method, path, headers=headers, **kwargs)
+
+
+@pytest.fixture
+async def api(
+    tmp_path: Path, settings_kwargs: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Api]:
+    config_dir = settings_kwargs["config_dir"]
+    (config_dir / "api_keys.yaml").write_text(API_KEYS)
+    for who, env in (
+        ("viewer", "VIGIL_T_VIEWER"),
+        ("responder", "VIGIL_T_RESPONDER"),
+        ("admin", "VIGIL_T_ADMIN"),
+        ("child", "VIGIL_T_CHILD"),
+        ("bot", "VIGIL_T_BOT"),
+    ):
+        monkeypatch.setenv(env, KEYS[who])
+    monkeypatch.setenv(WEBHOOK_SECRET_ENV, WEBHOOK_SECRET)
+    write_escalation_config(config_dir)
+    clock = FakeClock()
+    app: FastAPI = create_app(
+        EscalationSettings(**settings_kwargs, timer_interval_seconds=3600), clock=clock
+    )
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://escalation") as client:
+            yield Api(client=client, state=app.state.vigil, clock=clock)
+
+
+# --- the auth matrix ----------------------------------------------------------------------
+
+ROUTES: list[tuple[str, str, str, dict[str, Any]]] = [
+    ("GET", "/v1/escalations", "viewer", {}),
+    ("GET", "/v1/escalations/{id}", "viewer", {}),
+    ("POST", "/v1/escalations/{id}/notes", "responder", {"json": {"text": "n"}}),
+    ("POST", "/v1/escalations/{id}/reassign", "responder", {"json": {"to": "bob"}}),
+    ("POST", "/v1/escalations/{id}/ack", "responder", {}),
+    ("POST", "/v1/escalations/{id}/snooze", "responder", {"json": {"minutes": 30}}),
+    ("POST", "/v1/escalations/{id}/resolve", "responder", {}),
+    ("GET", "/v1/oncall?schedule=primary", "viewer", {}),
+    ("GET", "/v1/audit", "admin", {}),
+]
+RANK = {"viewer": 0, "responder": 1, "admin": 2}
+
+
+async def test_the_auth_matrix(api: Api) -> None:
+    escalation_id = await api.open()
+    results: dict[tuple[str, str], dict[str, int]] = {}
+    for method, template, minimum, kwargs in ROUTES:
+        path = template.format(id=escalation_id)
+        row: dict[str, int] = {}
+        for who in (None, "viewer", "responder", "admin"):
+            response = await api.call(method, path, who, **kwargs)
+            row[who or "none"] = response.status_code
+            if who is None:
+                assert response.status_code == 401, (path, response.text)
+                assert response.headers["content-type"] == PROBLEM_JSON
+                assert response.headers["www-authenticate"] == "Bearer"
+            elif RANK[who] < RANK[minimum]:
+                assert response.status_code == 403, (path, who, response.text)
+            else:
+                assert response.status_code in (200, 201), (path, who, response.text)
+        results[(method, template)] = row
+    assert len(results) == len(ROUTES)
+
+
+async def test_a_wrong_key_is_401(api: Api) -> None:
+    response = await api.client.get("/v1/escalations", headers=bearer("not-a-key"))
+
+    assert response.status_code == 401
+
+
+async def test_health_needs_no_credentials(api: Api) -> None:
+    assert (await api.client.get("/healthz")).status_code == 200
+
+
+# --- restricted categories ----------------------------------------------------------------
+
+
+async def test_child_safety_is_invisible_outside_its_team(api: Api) -> None:
+    hidden = await api.open(category="child_safety", priority=Priority.P0)
+    await api.open()
+
+    for who in ("viewer", "responder", "admin"):
+        assert (await api.call("GET", f"/v1/escalations/{hidden}", who)).status_code == 404
+        assert (await api.call("POST", f"/v1/escalations/{hidden}/ack", who)).status_code in (
+            403,
+            404,
+        )
+        listed = (await api.call("GET", "/v1/escalations", who)).json()["items"]
+        assert hidden not in [item["id"] for item in listed]
+    audit = (await api.call("GET", "/v1/audit", "admin")).json()["items"]
+    assert hidden not in [entry["escalation_id"] for entry in audit]
+
+    seen = await api.call("GET", f"/v1/escalations/{hidden}", "child")
+    assert seen.status_code == 200
+    acked = await api.call("POST", f"/v1/escalations/{hidden}/ack", "child")
+    assert acked.status_code == 200
+    listed = (await api.call("GET", "/v1/escalations", "child")).json()["items"]
+    assert hidden in [item["id"] for item in listed]
+
+
+# --- listing -------------------------------------------------------------------------------
+
+
+async def test_filters_and_cursor_pagination(api: Api) -> None:
+    ids = [await api.open(queue="billing" if n % 2 else "safety") for n in range(5)]
+    await api.call("POST", f"/v1/escalations/{ids[0]}/ack", "responder")
+
+    seen: list[str] = []
+    cursor: str | None = None
+    while True:
+        params = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = (await api.call("GET", "/v1/escalations", "viewer", params=params)).json()
+        seen += [item["id"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == list(reversed(ids)), "newest first, each exactly once"
+
+    billing = await api.call("GET", "/v1/escalations", "viewer", params={"queue": "billing"})
+    assert {item["id"] for item in billing.json()["items"]} == {ids[1], ids[3]}
+    acked = await api.call("GET", "/v1/escalations", "viewer", params={"status": "acknowledged"})
+    assert [item["id"] for item in acked.json()["items"]] == [ids[0]]
+    await api.call("POST", f"/v1/escalations/{ids[2]}/reassign", "responder", json={"to": "bob"})
+    bobs = await api.call("GET", "/v1/escalations", "viewer", params={"assignee": "bob"})
+    assert [item["id"] for item in bobs.json()["items"]] == [ids[2]]
+    p1 = await api.call("GET", "/v1/escalations", "viewer", params={"priority": "P1"})
+    assert len(p1.json()["items"]) == 5
+    bad = await api.call("GET", "/v1/escalations", "viewer", params={"cursor": "???"})
+    assert bad.status_code == 400
+
+
+# --- actions -------------------------------------------------------------------------------
+
+
+async def test_page_ack_hand_over_and_resolve_through_the_api(api: Api) -> None:
+    escalation_id = await api.open()
+    base = f"/v1/escalations/{escalation_id}"
+
+    acked = await api.call("POST", f"{base}/ack", "responder")
+    assert acked.json()["assignee"] == "alice"
+    handed = await api.call("POST", f"{base}/reassign", "responder", json={"to": "bob"})
+    assert handed.status_code == 200
+    assert (handed.json()["status"], handed.json()["assignee"]) == ("acknowledged", "bob")
+    again = await api.call("POST", f"{base}/reassign", "responder", json={"to": "bob"})
+    assert again.status_code == 200
+    unknown = await api.call("POST", f"{base}/reassign", "responder", json={"to": "nobody"})
+    assert unknown.status_code == 422
+    snoozed = await api.call("POST", f"{base}/snooze", "responder", json={"minutes": 30})
+    assert snoozed.status_code == 200
+    assert snoozed.json()["snoozed_until"] is not None
+    too_long = await api.call("POST", f"{base}/snooze", "responder", json={"minutes": 100000})
+    assert too_long.status_code == 422
+    resolved = await api.call("POST", f"{base}/resolve", "responder")
+    assert resolved.json()["status"] == "resolved"
+
+    late = await api.call("POST", f"{base}/reassign", "responder", json={"to": "alice"})
+    assert late.status_code == 409
+    assert late.json()["current_status"] == "resolved"
+    assert (
+        await api.call("POST", f"{base}/snooze", "responder", json={"minutes": 5})
+    ).status_code == 409
+    assert (await api.call("POST", f"{base}/ack", "responder")).status_code == 409
+
+    detail = (await api.call("GET", base, "viewer")).json()
+    assert [entry["type"].split(".")[2] for entry in detail["timeline"]] == [
+        "opened",
+        "acknowledged",
+        "escalated",
+        "resolved",
+    ]
+    assert detail["timeline"][2]["reason"] == "reassigned"
+    actions = [entry["action"] for entry in detail["activity"]]
+    assert actions == ["opened", "ack", "reassign", "snooze", "resolve"]
+    reassign = detail["activity"][2]
+    assert (reassign["before"]["assignee"], reassign["after"]["assignee"]) == ("alice", "bob")
+    assert ("bob", "reassigned") in [(n["user"], n["reason"]) for n in detail["notifications"]]
+
+
+async def test_snooze_of_an_open_escalation_is_409(api: Api) -> None:
+    escalation_id = await api.open()
+
+    response = await api.call(
+        "POST", f"/v1/escalations/{escalation_id}/snooze", "responder", json={"minutes": 5}
+    )
+
+    assert response.status_code == 409
+    assert response.json()["current_status"] == "open"
+
+
+async def test_a_bot_cannot_ack_a_person_ack_policy(api: Api) -> None:
+    escalation_id = await api.open(category="threat_to_life", priority=Priority.P0)
+
+    by_bot = await api.call("POST", f"/v1/escalations/{escalation_id}/ack", "bot")
+    by_person = await api.call("POST", f"/v1/escalations/{escalation_id}/ack", "responder")
+
+    assert by_bot.status_code == 409
+    assert by_bot.json()["title"] == "A person must acknowledge"
+    assert by_person.status_code == 200
+
+
+async def test_notes_are_idempotent_with_a_key(api: Api) -> None:
+    escalation_id = await api.open()
+    path = f"/v1/escalations/{escalation_id}/notes"
+    headers = {**bearer(KEYS["responder"]), "Idempotency-Key": "note-1"}
+
+    first = await api.client.post(path, json={"text": "called the user"}, headers=headers)
+    second = await api.client.post(path, json={"text": "called the user"}, headers=headers)
+    third = await api.call("POST", path, "responder", json={"text": "another"})
+
+    assert first.status_code == second.status_code == third.status_code == 201
+    assert first.json()["seq"] == second.json()["seq"] != third.json()["seq"]
+    detail = (await api.call("GET", f"/v1/escalations/{escalation_id}", "viewer")).json()
+    notes = [entry["detail"] for entry in detail["activity"] if entry["action"] == "note"]
+    assert notes == ["called the user", "another"]
+
+
+async def test_unknown_escalation_is_404(api: Api) -> None:
+    for method, suffix in (("GET", ""), ("POST", "/ack"), ("POST", "/resolve")):
+        response = await api.call(method, f"/v1/escalations/nope{suffix}", "responder")
+        assert response.status_code == 404
+
+
+# --- on call and audit --------------------------------------------------------------------
+
+
+async def test_who_is_on_call(api: Api) -> None:
+    monday = await api.call(
+        "GET", "/v1/oncall", "viewer", params={"schedule": "primary", "at": "2026-03-02T12:00:00Z"}
+    )
+    next_week = await api.call(
+        "GET",
+        "/v1/oncall",
+        "viewer",
+        params={"schedule": "primary", "at": "2026-03-09T09:30:00+01:00"},
+    )
+    unknown = await api.call("GET", "/v1/oncall", "viewer", params={"schedule": "nope"})
+    naive = await api.call(
+        "GET", "/v1/oncall", "viewer", params={"schedule": "primary", "at": "2026-03-02T12:00"}
+    )
+
+    assert monday.status_code == 200
+    assert (monday.json()["user"], monday.json()["source"]) == ("alice", "weekly")
+    assert monday.json()["shift_end"].startswith("2026-03-09T08:00")
+    assert next_week.json()["user"] == "bob"
+    assert unknown.status_code == 404
+    assert naive.status_code == 422
+
+
+async def test_the_audit_log_pages_and_filters(api: Api) -> None:
+    first = await api.open()
+    await api.open()
+    await api.call("POST", f"/v1/escalations/{first}/ack", "responder")
+
+    page = (await api.call("GET", "/v1/audit", "admin", params={"limit": 2})).json()
+    rest = (
+        await api.call("GET", "/v1/audit", "admin", params={"cursor": page["next_cursor"]})
+    ).json()
+    by_alice = (await api.call("GET", "/v1/audit", "admin", params={"actor": "alice"})).json()
+
+    assert len(page["items"]) == 2
+    assert [entry["action"] for entry in page["items"] + rest["items"]] == [
+        "opened",
+        "opened",
+        "ack",
+    ]
+    [ack] = by_alice["items"]
+    assert (ack["escalation_id"], ack["before"]["status"], ack["after"]["status"]) == (
+        first,
+        "open",
+        "acknowledged",
+    )
+    assert datetime.fromisoformat(ack["at"]).tzinfo is not None
+    assert datetime.fromisoformat(ack["at"]) <= api.clock().astimezone(UTC)

@@ -1,0 +1,52 @@
+"""The labelled sets and the evaluation command: a regression guard for the lexicons."""
+
+from pathlib import Path
+
+import pytest
+
+from services.triage.evaluate import DEFAULT_SET, load, main, predict, report, score
+from services.triage.rules import SAFETY_CATEGORIES
+
+HELDOUT = DEFAULT_SET.parent / "triage_heldout.jsonl"
+
+
+def test_the_sets_cover_every_language_and_label() -> None:
+    for path in (DEFAULT_SET, HELDOUT):
+        examples = load(path)
+        assert {example.language for example in examples} == {"en", "es", "pt", "id", "fr"}
+        assert {example.label for example in examples} == {*SAFETY_CATEGORIES, "none"}
+
+
+def test_no_regression_on_the_development_set() -> None:
+    examples = load(DEFAULT_SET)
+    scores = {s.category: s for s in score([(e, predict(e.text)) for e in examples])}
+
+    for category in SAFETY_CATEGORIES:
+        assert scores[category].precision >= 0.98, category
+        assert scores[category].recall >= 0.95, category
+    hard_negatives = [e for e in examples if e.label == "none"]
+    assert all(predict(e.text) == "none" for e in hard_negatives)
+
+
+def test_report_and_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "set.jsonl"
+    path.write_text(
+        '{"text": "I will kill you", "language": "en", "label": "threat_to_life"}\n'
+        '{"text": "kill the process", "language": "en", "label": "threat_to_life"}\n'
+        '{"text": "hello", "language": "en", "label": "none"}\n'
+    )
+
+    assert main([str(path), "--errors"]) == 0
+
+    out = capsys.readouterr().out
+    assert "threat_to_life       1.000   0.500" in out
+    assert "expected threat_to_life, got none: kill the process" in out
+    assert "errors: 1" in report(load(path), show_errors=False)
+
+
+def test_unknown_labels_are_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"text": "x", "language": "en", "label": "violence"}\n')
+
+    with pytest.raises(ValueError, match="unknown label 'violence'"):
+        load(path)
