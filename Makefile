@@ -6,7 +6,7 @@ PYTHON ?= python3.11
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: help install run test lint format kafka-start kafka-stop pg-start pg-stop clean
+.PHONY: help install run test bench lint format kafka-start kafka-stop pg-start pg-stop clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -21,6 +21,9 @@ run: $(STAMP) ## run all four services in one process (embedded mode, no Kafka/P
 
 test: ## lint + all tests against a local Kafka and PostgreSQL (ARGS="..." go to pytest)
 	scripts/test.sh $(ARGS)
+
+bench: $(STAMP) ## throughput/latency ratios vs baselines (starts Kafka + PostgreSQL; ~10 min)
+	$(VENV)/bin/python -m bench $(ARGS)
 
 lint: $(STAMP) ## ruff check, ruff format --check, mypy
 	$(VENV)/bin/ruff check .

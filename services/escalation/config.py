@@ -1,10 +1,9 @@
 """Escalation's configuration files: ``policies.yaml`` and ``schedules.yaml``.
 
 Both are optional in a config directory: without ``policies.yaml`` an escalation is opened
-and tracked but pages nobody and no category is restricted (there are no teams to restrict
-it to; a ``policies.yaml`` that leaves ``restricted_categories`` out restricts
-``child_safety`` to the ``child-safety`` team); without ``schedules.yaml`` there are no
-schedules. Every reference
+and tracked but pages nobody; ``child_safety`` is restricted to the ``child-safety`` team
+unless ``restricted_categories`` says otherwise (safe by default); without
+``schedules.yaml`` there are no schedules. Every reference
 (a level's schedule, user or team; a schedule's users) is checked at load time.
 """
 
@@ -351,9 +350,7 @@ def load_config(config_dir: Path) -> EscalationConfig:
     policies_path = config_dir / POLICIES_FILE
     schedules_path = config_dir / SCHEDULES_FILE
     policies = (
-        load_yaml_model(policies_path, PoliciesFile)
-        if policies_path.exists()
-        else PoliciesFile(restricted_categories={})
+        load_yaml_model(policies_path, PoliciesFile) if policies_path.exists() else PoliciesFile()
     )
     schedules = (
         load_yaml_model(schedules_path, SchedulesFile)

@@ -42,6 +42,7 @@ def write_config(directory: Path) -> Path:
         """api_keys:
   - name: e2e-responder
     role: responder
+    teams: [child-safety]
     key: {env: VIGIL_E2E_API_KEY}
 """
     )

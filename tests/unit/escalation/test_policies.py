@@ -205,11 +205,13 @@ def test_a_bad_field_is_named(tmp_path: Path) -> None:
         load_config(directory)
 
 
-def test_missing_files_mean_no_policies_and_no_restrictions(tmp_path: Path) -> None:
+def test_missing_files_mean_no_policies_but_child_safety_stays_restricted(
+    tmp_path: Path,
+) -> None:
     config = load_config(tmp_path)
 
     assert config.policies.policies == []
-    assert config.policies.restricted_categories == {}
+    assert config.policies.restricted_categories == {"child_safety": ["child-safety"]}
 
 
 def test_a_policies_file_without_restrictions_restricts_child_safety(tmp_path: Path) -> None:
