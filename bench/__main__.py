@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from typing import Any
 from bench.scenarios import Bench, Figure
 
 ROOT = Path(__file__).resolve().parent.parent
-TRIAGE_MESSAGES = 4000
+TRIAGE_MESSAGES = 3000
 LATENCY_RATE = 500.0
 LATENCY_SECONDS = 8.0
 
@@ -39,20 +40,29 @@ def start_infrastructure() -> tuple[str, str]:
     return bootstrap, postgres
 
 
-async def measure(bench: Bench, only: set[str]) -> list[Figure]:
+async def measure(bench: Bench, only: set[str], *, errors: dict[str, str]) -> list[Figure]:
+    """Each group of figures on its own: one that fails is reported, the others still run."""
+    groups: list[tuple[set[str], Callable[[], Awaitable[list[Figure]]]]] = [
+        ({"B1", "B5"}, bench.intake_throughput),
+        ({"B2"}, lambda: _one(bench.producer())),
+        ({"B3", "B6"}, lambda: bench.triage_figures(total=TRIAGE_MESSAGES)),
+        ({"B4"}, lambda: _one(bench.latency(rate=LATENCY_RATE, duration=LATENCY_SECONDS))),
+    ]
     figures: list[Figure] = []
-    try:
-        if only & {"B1", "B5"}:
-            figures += await bench.intake_throughput()
-        if "B2" in only:
-            figures.append(await bench.producer())
-        if only & {"B3", "B6"}:
-            figures += await bench.triage_figures(total=TRIAGE_MESSAGES)
-        if "B4" in only:
-            figures.append(await bench.latency(rate=LATENCY_RATE, duration=LATENCY_SECONDS))
-    finally:
-        bench.stop_all()
+    for ids, run in groups:
+        if not ids & only:
+            continue
+        try:
+            figures += await run()
+        except Exception as error:
+            errors[",".join(sorted(ids & only))] = repr(error)[:2000]
+        finally:
+            bench.stop_all()
     return [figure for figure in figures if figure.id in only]
+
+
+async def _one(figure: Awaitable[Figure]) -> list[Figure]:
+    return [await figure]
 
 
 def table(results: list[dict[str, Any]]) -> str:
@@ -92,7 +102,8 @@ def main() -> None:
         bench = Bench(
             workdir=Path(workdir), bootstrap=bootstrap, postgres_url=postgres, runs=arguments.runs
         )
-        figures = asyncio.run(measure(bench, only))
+        errors: dict[str, str] = {}
+        figures = asyncio.run(measure(bench, only, errors=errors))
     results = [figure.as_dict() for figure in figures]
     document = {
         "command": "make bench  # python -m bench " + " ".join(sys.argv[1:]),
@@ -101,10 +112,13 @@ def main() -> None:
         "runs_per_side": arguments.runs,
         "wall_seconds": round(time.monotonic() - started, 1),
         "figures": results,
+        "errors": errors,
     }
     arguments.out.parent.mkdir(parents=True, exist_ok=True)
     arguments.out.write_text(json.dumps(document, indent=2) + "\n")
     sys.stdout.write(table(results) + "\n")
+    for ids, error in errors.items():
+        sys.stdout.write(f"\n{ids} failed: {error}\n")
     sys.stdout.write(f"\nwall time {document['wall_seconds']} s; JSON: {arguments.out}\n")
 
 

@@ -31,13 +31,15 @@ def intake_with_echo() -> FastAPI:
 
 
 def bare_hop(*, bootstrap: str, topic: str) -> FastAPI:
-    producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap, enable_idempotence=True, acks="all", linger_ms=2
-    )
+    producers: list[AIOKafkaProducer] = []
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        producer = AIOKafkaProducer(
+            bootstrap_servers=bootstrap, enable_idempotence=True, acks="all", linger_ms=2
+        )
         await producer.start()
+        producers.append(producer)
         yield
         await producer.stop()
 
@@ -52,7 +54,7 @@ def bare_hop(*, bootstrap: str, topic: str) -> FastAPI:
         await request.body()
         stamp = json.dumps({"stamp": time.time()}).encode()
         key = request.headers.get("idempotency-key", "k").encode()
-        await producer.send_and_wait(topic, value=stamp, key=key)
+        await producers[0].send_and_wait(topic, value=stamp, key=key)
         return Response(b'{"ok":true}', status_code=202, media_type="application/json")
 
     return app
