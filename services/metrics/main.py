@@ -36,9 +36,6 @@ async def restore_counters(state: ServiceState) -> None:
     """Counters and histograms continue from the recorded events, so a restart does not zero
     them; gauges are computed once before the first scrape; unsent trends are sent."""
     assert state.db is not None
-    added = await store.ensure_columns(state.db.engine)
-    if added:
-        logger.info("database columns added", extra={"columns": added})
     context = _context(state)
     await flows.restore(context)
     await flows.restore_dead_letters(context)

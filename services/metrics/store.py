@@ -4,11 +4,9 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, DateTime, Table, func, inspect, update
+from sqlalchemy import BigInteger, Column, DateTime, Table, func, update
 from sqlalchemy import select as select_columns
-from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -39,7 +37,6 @@ class RecordedEvent(SQLModel, table=True):
     channel: str | None = Field(default=None, max_length=64)
     category: str | None = Field(default=None, max_length=64)
     priority: str | None = Field(default=None, max_length=4)
-    # Added with the observability work; ensure_columns() adds them to older databases.
     labels: str | None = Field(default=None, max_length=1000)
     seconds: float | None = None
     received_at: datetime | None = _utc_column(nullable=True)
@@ -123,30 +120,6 @@ TABLES: list[Table] = [
     Trend.__table__,  # type: ignore[attr-defined]
     DeadLetter.__table__,  # type: ignore[attr-defined]
 ]
-
-
-# --- schema ------------------------------------------------------------------------------
-
-
-def _add_missing_columns(connection: Connection) -> list[str]:
-    added: list[str] = []
-    for table in TABLES:
-        existing = {column["name"] for column in inspect(connection).get_columns(table.name)}
-        for column in table.columns:
-            if column.name in existing:
-                continue
-            column_type = column.type.compile(dialect=connection.dialect)
-            connection.exec_driver_sql(
-                f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {column_type}'
-            )
-            added.append(f"{table.name}.{column.name}")
-    return added
-
-
-async def ensure_columns(engine: AsyncEngine) -> list[str]:
-    """Add nullable columns that newer code declares to tables an older version created."""
-    async with engine.begin() as connection:
-        return await connection.run_sync(_add_missing_columns)
 
 
 # --- recorded events ------------------------------------------------------------------------
