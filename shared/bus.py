@@ -46,6 +46,14 @@ class Message:
         return None
 
 
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    topic: str
+    key: str
+    value: bytes
+    headers: Headers = ()
+
+
 class Consumer(ABC):
     @abstractmethod
     async def start(self) -> None: ...
@@ -76,6 +84,14 @@ class Bus(ABC):
     @abstractmethod
     async def send(self, topic: str, *, key: str, value: bytes, headers: Headers = ()) -> None:
         """Return only once the broker acknowledged the message; else BusUnavailableError."""
+
+    async def send_many(self, messages: Sequence[Outgoing]) -> None:
+        """Return once the broker acknowledged every message; else BusUnavailableError (some
+        may have been delivered: consumers dedupe by event id)."""
+        for message in messages:
+            await self.send(
+                message.topic, key=message.key, value=message.value, headers=message.headers
+            )
 
     @abstractmethod
     def consumer(self, *, topics: Sequence[str], group_id: str) -> Consumer: ...
@@ -263,6 +279,29 @@ class KafkaBus(Bus):
                 ),
                 self._send_timeout_seconds,
             )
+        except (KafkaError, TimeoutError) as error:
+            raise BusUnavailableError(f"Kafka did not acknowledge: {error!r}") from error
+
+    async def send_many(self, messages: Sequence[Outgoing]) -> None:
+        """Hand every message to the producer first, then wait for all acknowledgements, so
+        they share broker round trips; per-partition order is kept by the producer."""
+        if self._producer is None:
+            raise BusUnavailableError("Kafka producer not started")
+        try:
+            async with asyncio.timeout(self._send_timeout_seconds):
+                acknowledgements = [
+                    await self._producer.send(
+                        message.topic,
+                        value=message.value,
+                        key=message.key.encode(),
+                        headers=list(message.headers),
+                    )
+                    for message in messages
+                ]
+                outcomes = await asyncio.gather(*acknowledgements, return_exceptions=True)
+            failures = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+            if failures:
+                raise failures[0]
         except (KafkaError, TimeoutError) as error:
             raise BusUnavailableError(f"Kafka did not acknowledge: {error!r}") from error
 

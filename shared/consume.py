@@ -3,12 +3,18 @@
 Offsets are committed only after every message of the batch was handled (each handler
 commits its own database transaction first) or dead-lettered, so a crash redelivers work
 instead of losing it; handlers are idempotent, so redelivery is harmless.
+
+A service hands the loop either an ``EventHandler`` (one message at a time) or a
+``BatchHandler`` (the whole fetched batch: one transaction and one round of produces per
+batch). A batch that fails for a reason other than infrastructure is handled again message
+by message, so one poison message is dead-lettered alone instead of taking its batch along.
 """
 
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections import Counter
+from collections.abc import Awaitable, Callable, Sequence
 
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -24,6 +30,8 @@ logger = logging.getLogger(__name__)
 LAG_REFRESH_SECONDS = 1.0
 
 EventHandler = Callable[[VigilEvent, Message], Awaitable[None]]
+Delivery = tuple[VigilEvent, Message]
+BatchHandler = Callable[[Sequence[Delivery]], Awaitable[None]]
 
 # Infrastructure that is down is waited for, never dead-lettered: the message is fine.
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
@@ -49,16 +57,20 @@ class ConsumeLoop:
         *,
         bus: Bus,
         consumer: Consumer,
-        handler: EventHandler,
+        handler: EventHandler | None = None,
+        batch_handler: BatchHandler | None = None,
         metrics: ServiceMetrics,
         max_attempts: int = 3,
         batch_size: int = 500,
         retry_base_seconds: float = 0.1,
         retry_max_seconds: float = 5.0,
     ) -> None:
+        if (handler is None) == (batch_handler is None):
+            raise ValueError("give exactly one of handler and batch_handler")
         self._bus = bus
         self._consumer = consumer
-        self._handler = handler
+        self._batch_handler = batch_handler
+        self._handler: EventHandler = handler or self._one_as_batch
         self._metrics = metrics
         self._max_attempts = max_attempts
         self._batch_size = batch_size
@@ -77,8 +89,13 @@ class ConsumeLoop:
         try:
             while not self._stopping.is_set():
                 batch = await self._consumer.getmany(timeout_ms=200, max_records=self._batch_size)
-                for message in batch:
-                    await self._process(message)
+                deliveries = [
+                    delivery for message in batch if (delivery := await self._decode(message))
+                ]
+                if not await self._handle_batch(deliveries):
+                    for event, message in deliveries:
+                        with ticket_context(ticket_id=event.subject, traceparent=event.traceparent):
+                            await self._handle_with_retries(event, message)
                 if batch:
                     await self._consumer.commit()
                 await self._measure_lag()
@@ -94,14 +111,40 @@ class ConsumeLoop:
             self._lag = await self._consumer.lag()
             self._lag_measured_at = now
 
-    async def _process(self, message: Message) -> None:
+    async def _decode(self, message: Message) -> Delivery | None:
         try:
-            event = decode_event(message.value)
+            return decode_event(message.value), message
         except (ValidationError, UnicodeDecodeError) as error:
             await self._dead_letter(message, error=error, attempts=0)
-            return
-        with ticket_context(ticket_id=event.subject, traceparent=event.traceparent):
-            await self._handle_with_retries(event, message)
+            return None
+
+    async def _one_as_batch(self, event: VigilEvent, message: Message) -> None:
+        assert self._batch_handler is not None
+        await self._batch_handler([(event, message)])
+
+    async def _handle_batch(self, deliveries: Sequence[Delivery]) -> bool:
+        """True once the batch handler took the whole batch; False: handle one by one."""
+        if self._batch_handler is None or len(deliveries) < 2:
+            return False
+        failures = 0
+        while True:
+            try:
+                await self._batch_handler(deliveries)
+            except TRANSIENT_ERRORS as error:
+                logger.warning(
+                    "transient failure, retrying the batch", extra={"error": repr(error)}
+                )
+                await self._backoff(failures := failures + 1)
+                continue
+            except Exception as error:
+                logger.warning(
+                    "batch failed; handling its messages one by one",
+                    extra={"error": repr(error), "batch_size": len(deliveries)},
+                )
+                return False
+            for topic, count in Counter(message.topic for _, message in deliveries).items():
+                self._metrics.events_processed.labels(topic).inc(count)
+            return True
 
     async def _handle_with_retries(self, event: VigilEvent, message: Message) -> None:
         failures = 0

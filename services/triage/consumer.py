@@ -1,36 +1,58 @@
 """Triage's event handler: classify each received ticket once, emit its decision."""
 
+import logging
+from collections.abc import Sequence
+
 from services.triage import store
 from services.triage.domain import GroupSignal, classify
-from services.triage.flows import RulesManager, ticket_row, triage_received
+from services.triage.flows import RulesManager, ticket_row, triage_batch
 from services.triage.instruments import TriageMetrics
 from services.triage.rules import SAFETY_CATEGORIES, RuleSet
-from shared.bus import Message
-from shared.consume import EventHandler
-from shared.events import TicketReceivedV1, VigilEvent, utcnow
+from shared.bus import Outgoing
+from shared.consume import BatchHandler, Delivery
+from shared.events import TicketReceivedV1, utcnow
+from shared.logging import ticket_context
 from shared.service import ServiceState
 from shared.topics import TICKETS_TRIAGED
 
+logger = logging.getLogger(__name__)
 
-def make_handler(state: ServiceState) -> EventHandler:
+
+def make_batch_handler(state: ServiceState) -> BatchHandler:
     db = state.db
     assert db is not None
     triaged_topic = state.settings.topic(TICKETS_TRIAGED)
     rules: RulesManager = state.extras["triage_rules"]
     metrics: TriageMetrics = state.extras["triage_metrics"]
 
-    async def handle(event: VigilEvent, message: Message) -> None:
-        if not isinstance(event, TicketReceivedV1):
+    async def handle(deliveries: Sequence[Delivery]) -> None:
+        events = [event for event, _ in deliveries if isinstance(event, TicketReceivedV1)]
+        if not events:
             return
         async with db.session() as session:
-            ticket = await store.get_ticket(session, event.subject)
-            if ticket is None:
-                ticket = await triage_received(session, event, ruleset=rules.active.ruleset)
-                if ticket.category in SAFETY_CATEGORIES:
-                    metrics.safety_detections.labels(ticket.category).inc()
-        # Also on a duplicate: the first attempt may have crashed between commit and send.
-        await state.bus.send(
-            triaged_topic, key=ticket.ticket_id, value=ticket.triaged_event.encode()
+            tickets, decided = await triage_batch(session, events, ruleset=rules.active.ruleset)
+        traceparents = {event.subject: event.traceparent for event in events}
+        for ticket in decided:
+            if ticket.category in SAFETY_CATEGORIES:
+                metrics.safety_detections.labels(ticket.category).inc()
+            with ticket_context(
+                ticket_id=ticket.ticket_id, traceparent=traceparents[ticket.ticket_id]
+            ):
+                logger.info(
+                    "ticket triaged",
+                    extra={
+                        "category": ticket.category,
+                        "priority": ticket.priority,
+                        "queue": ticket.queue,
+                        "rules_version": ticket.rules_version,
+                    },
+                )
+        # Already-decided tickets too: the first attempt may have crashed before sending.
+        await state.bus.send_many(
+            [
+                Outgoing(triaged_topic, key=ticket.ticket_id, value=ticket.triaged_event.encode())
+                for ticket in tickets
+            ]
         )
 
     return handle

@@ -1,6 +1,7 @@
 """Triage flows: the steps that combine the domain, the store and the bus.
 
-- ``triage_received``: decide a new ticket once (surge counted in the database).
+- ``triage_batch``: decide the new tickets of a consumed batch once (surges counted in the
+  database, so replicas share them).
 - ``RulesManager``: the active rules of this replica, kept equal to the database's latest
   revision; ``rules.yaml`` changes become new revisions, invalid files never do.
 - ``override_ticket`` / ``publish_pending_overrides``: a person's correction, audited, and
@@ -9,6 +10,7 @@
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -225,34 +227,67 @@ def ticket_row(
     )
 
 
-async def triage_received(
-    session: AsyncSession, event: TicketReceivedV1, *, ruleset: RuleSet
-) -> store.TriagedTicket:
-    """Decide a ticket seen for the first time; a concurrent replica's row wins a race."""
-    report = event.data.report
-    received_at = event.data.received_at
-    group: GroupSignal | None = None
-    key = group_key(report.subject)
-    if key is not None:
-        await store.record_group_report(
-            session, ticket_id=event.subject, group_key=key, received_at=received_at
+async def triage_batch(
+    session: AsyncSession, events: Sequence[TicketReceivedV1], *, ruleset: RuleSet
+) -> tuple[list[store.TriagedTicket], list[store.TriagedTicket]]:
+    """Decide the tickets of a consumed batch not decided yet, in two transactions for the
+    whole batch. Returns (every ticket of the batch, the ones decided now).
+
+    The surge count of a subject is taken once per batch, over the batch's time span widened
+    by the window on both sides: reports on other partitions may be processed out of order,
+    so those received up to one window later count too, and the order of processing does
+    not hide a surge. The batch's span is well under a second when triage keeps up."""
+    first_of_each: dict[str, TicketReceivedV1] = {}
+    for event in events:
+        first_of_each.setdefault(event.subject, event)
+    known = await store.get_tickets(session, list(first_of_each))
+    new = [event for event in first_of_each.values() if event.subject not in known]
+    groups = await _batch_group_signals(session, new, ruleset=ruleset)
+    decided = [
+        ticket_row(
+            event,
+            decide(
+                event.data.report,
+                ruleset=ruleset,
+                channel=event.data.channel,
+                received_at=event.data.received_at,
+                group=groups.get(event.subject),
+            ),
+            triaged_at=utcnow(),
+            group_count=groups[event.subject].count if event.subject in groups else 0,
         )
-        # Reports on other partitions may be processed out of order: count those received
-        # up to one window later too, so the order of processing does not hide a surge.
-        window = surge_window(ruleset)
-        count = await store.count_group_reports(
-            session, group_key=key, since=received_at - window, until=received_at + window
-        )
-        group = GroupSignal(key=key, count=count)
-    decision = decide(
-        report,
-        ruleset=ruleset,
-        channel=event.data.channel,
-        received_at=received_at,
-        group=group,
+        for event in new
+    ]
+    inserted = await store.insert_tickets(session, decided)
+    stored = {event.subject: ticket for event, ticket in zip(new, inserted, strict=True)}
+    tickets = [known.get(ticket_id) or stored[ticket_id] for ticket_id in first_of_each]
+    return tickets, inserted
+
+
+async def _batch_group_signals(
+    session: AsyncSession, events: Sequence[TicketReceivedV1], *, ruleset: RuleSet
+) -> dict[str, GroupSignal]:
+    """Surge signals by ticket id, for the events whose report names a subject."""
+    keyed = [(event, key) for event in events if (key := group_key(event.data.report.subject))]
+    if not keyed:
+        return {}
+    await store.record_group_reports(
+        session,
+        [
+            store.GroupReport(
+                ticket_id=event.subject, group_key=key, received_at=event.data.received_at
+            )
+            for event, key in keyed
+        ],
     )
-    row = ticket_row(event, decision, triaged_at=utcnow(), group_count=group.count if group else 0)
-    return await store.insert_ticket(session, row)
+    window = surge_window(ruleset)
+    counts: dict[str, int] = {}
+    for key in {key for _, key in keyed}:
+        times = [event.data.received_at for event, event_key in keyed if event_key == key]
+        counts[key] = await store.count_group_reports(
+            session, group_key=key, since=min(times) - window, until=max(times) + window
+        )
+    return {event.subject: GroupSignal(key=key, count=counts[key]) for event, key in keyed}
 
 
 async def group_signal_preview(

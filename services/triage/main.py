@@ -42,7 +42,9 @@ def create_app(settings: TriageSettings | None = None, *, bus: Bus | None = None
         routers=[api.router],
         tables=store.TABLES,
         owns_bus=owns_bus,
-        consumer=ConsumerSpec(topics=[TICKETS_RECEIVED], make_handler=consumer.make_handler),
+        consumer=ConsumerSpec(
+            topics=[TICKETS_RECEIVED], make_batch_handler=consumer.make_batch_handler
+        ),
         on_startup=[_load_rules],
         background=[_watch_rules, _relay_overrides],
     )

@@ -103,6 +103,30 @@ async def get_ticket(session: AsyncSession, ticket_id: str) -> TriagedTicket | N
     return await session.get(TriagedTicket, ticket_id)
 
 
+async def get_tickets(session: AsyncSession, ticket_ids: Sequence[str]) -> dict[str, TriagedTicket]:
+    statement = select(TriagedTicket).where(col(TriagedTicket.ticket_id).in_(ticket_ids))
+    return {ticket.ticket_id: ticket for ticket in (await session.exec(statement)).all()}
+
+
+async def insert_tickets(
+    session: AsyncSession, tickets: Sequence[TriagedTicket]
+) -> list[TriagedTicket]:
+    """Insert all in one transaction; if a concurrent replica committed one of them first
+    (a rebalance race), fall back to one at a time so its row wins."""
+    # Kept aside: a rollback expires the rows added, which then cannot be read without I/O.
+    values = [ticket.model_dump() for ticket in tickets]
+    session.add_all(tickets)
+    try:
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()
+        for value in values:
+            await insert_ticket(session, TriagedTicket(**value))
+        stored = await get_tickets(session, [value["ticket_id"] for value in values])
+        return [stored[value["ticket_id"]] for value in values]
+    return list(tickets)
+
+
 async def lock_ticket(session: AsyncSession, ticket_id: str) -> TriagedTicket | None:
     """The ticket, locked for update until the transaction ends (PostgreSQL)."""
     statement = select(TriagedTicket).where(TriagedTicket.ticket_id == ticket_id)
@@ -147,6 +171,25 @@ async def record_group_report(
         await session.commit()
     except IntegrityError:
         await session.rollback()
+
+
+async def record_group_reports(session: AsyncSession, reports: Sequence[GroupReport]) -> None:
+    """The batch form of :func:`record_group_report`: committed before counting."""
+    ids = [report.ticket_id for report in reports]
+    statement = select(GroupReport.ticket_id).where(col(GroupReport.ticket_id).in_(ids))
+    known = set((await session.exec(statement)).all())
+    session.add_all([report for report in reports if report.ticket_id not in known])
+    try:
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()
+        for report in reports:
+            await record_group_report(
+                session,
+                ticket_id=report.ticket_id,
+                group_key=report.group_key,
+                received_at=report.received_at,
+            )
 
 
 async def count_group_reports(

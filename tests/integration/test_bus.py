@@ -2,7 +2,7 @@
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
 import pytest
@@ -14,9 +14,10 @@ from shared.bus import (
     InProcessBus,
     KafkaBus,
     Message,
+    Outgoing,
     ensure_kafka_topics,
 )
-from shared.consume import ConsumeLoop
+from shared.consume import ConsumeLoop, Delivery
 from shared.events import Report, TicketReceivedData, TicketReceivedV1, VigilEvent, utcnow
 from shared.observability import ServiceMetrics
 from shared.topics import TICKETS_RECEIVED, dlq
@@ -158,14 +159,41 @@ class RecordingHandler:
         self.handled.append(event.data.report.title)
 
 
+class RecordingBatchHandler:
+    """Records the size of every call, and fails whole batches as the single handler does."""
+
+    def __init__(self, *, fail_titles: frozenset[str] = frozenset(), transient: int = 0) -> None:
+        self.single = RecordingHandler(fail_titles=fail_titles, transient=transient)
+        self.call_sizes: list[int] = []
+
+    @property
+    def handled(self) -> list[str]:
+        return self.single.handled
+
+    async def __call__(self, deliveries: Sequence[Delivery]) -> None:
+        self.call_sizes.append(len(deliveries))
+        titles_before = len(self.single.handled)
+        try:
+            for event, message in deliveries:
+                await self.single(event, message)
+        except Exception:
+            del self.single.handled[titles_before:]  # the batch's transaction rolled back
+            raise
+
+
 async def run_loop_until(
-    under_test: BusUnderTest, handler: RecordingHandler, *, handled: int
+    under_test: BusUnderTest,
+    handler: RecordingHandler | RecordingBatchHandler,
+    *,
+    handled: int,
 ) -> ServiceMetrics:
     metrics = ServiceMetrics(service="tests")
+    batched = isinstance(handler, RecordingBatchHandler)
     loop = ConsumeLoop(
         bus=under_test.bus,
         consumer=under_test.bus.consumer(topics=[under_test.topic()], group_id=under_test.group()),
-        handler=handler,
+        handler=None if batched else handler,
+        batch_handler=handler if batched else None,
         metrics=metrics,
         max_attempts=3,
         retry_base_seconds=0.01,
@@ -254,3 +282,75 @@ async def test_lag_counts_messages_fetched_by_nobody_yet(under_test: BusUnderTes
         await consumer.stop()
     assert len(taken) == 2
     assert sum(lag.values()) == 3
+
+
+async def test_send_many_delivers_everything_in_per_key_order(under_test: BusUnderTest) -> None:
+    topic = under_test.topic()
+    await under_test.bus.send_many(
+        [
+            Outgoing(topic, key=f"ticket-{index % 3}", value=f"{index}".encode())
+            for index in range(30)
+        ]
+    )
+    consumer = under_test.bus.consumer(topics=[topic], group_id=under_test.group())
+    await consumer.start()
+    try:
+        messages = await collect(consumer, count=30)
+    finally:
+        await consumer.stop()
+
+    assert sorted(int(m.value) for m in messages) == list(range(30))
+    for key in ("ticket-0", "ticket-1", "ticket-2"):
+        values = [int(m.value) for m in messages if m.key == key]
+        assert values == sorted(values)
+
+
+async def send_titles(under_test: BusUnderTest, titles: Sequence[str]) -> None:
+    await under_test.bus.send_many(
+        [
+            Outgoing(under_test.topic(), key="one-partition", value=received_event(t).to_bytes())
+            for t in titles
+        ]
+    )
+
+
+async def test_a_batch_handler_takes_the_fetched_batch_in_one_call(
+    under_test: BusUnderTest,
+) -> None:
+    titles = [f"report {index}" for index in range(10)]
+    await send_titles(under_test, titles)
+    handler = RecordingBatchHandler()
+
+    metrics = await run_loop_until(under_test, handler, handled=10)
+
+    assert handler.handled == titles
+    assert max(handler.call_sizes) > 1
+    assert metrics.events_processed.labels(under_test.topic())._value.get() == 10
+
+
+async def test_a_failing_batch_is_retried_one_by_one_and_only_the_poison_is_dead_lettered(
+    under_test: BusUnderTest,
+) -> None:
+    titles = ["first", "breaks", "third", "fourth"]
+    await send_titles(under_test, titles)
+    handler = RecordingBatchHandler(fail_titles=frozenset({"breaks"}))
+
+    metrics = await run_loop_until(under_test, handler, handled=3)
+
+    assert handler.handled == ["first", "third", "fourth"]
+    [dead] = await dead_letters(under_test, count=1)
+    assert dead.header("vigil-error-type") == "ValueError"
+    assert metrics.events_dead_lettered.labels(under_test.topic())._value.get() == 1
+
+
+async def test_a_batch_hit_by_a_transient_failure_is_retried_whole(
+    under_test: BusUnderTest,
+) -> None:
+    titles = [f"report {index}" for index in range(6)]
+    await send_titles(under_test, titles)
+    handler = RecordingBatchHandler(transient=4)  # more than max_attempts
+
+    metrics = await run_loop_until(under_test, handler, handled=6)
+
+    assert handler.handled == titles
+    assert metrics.events_dead_lettered.labels(under_test.topic())._value.get() == 0

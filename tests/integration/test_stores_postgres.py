@@ -14,6 +14,8 @@ from services.escalation.domain import Action, IllegalTransitionError
 from services.metrics import store as metrics_store
 from services.triage import store as triage_store
 from services.triage.consumer import triage_event
+from services.triage.flows import triage_batch
+from services.triage.rules import builtin_rules
 from shared.db import Database
 from shared.events import (
     Priority,
@@ -91,6 +93,32 @@ async def test_concurrent_triage_of_one_ticket_stores_one_decision(database: Dat
         rows = (await session.exec(select(triage_store.TriagedTicket))).all()
     assert [row.ticket_id for row in rows] == [event.subject]
     assert rows[0].priority == "P0"
+
+
+async def test_overlapping_batches_on_two_replicas_decide_each_ticket_once(
+    database: Database,
+) -> None:
+    """A rebalance hands a batch to a second replica while the first still works on it."""
+    ruleset = builtin_rules()
+    events = [received(f"report {n}: I will kill you") for n in range(20)]
+    first_batch = [*events[:15], events[0]]  # a redelivered duplicate inside the batch
+    second_batch = events[5:]
+
+    async def replica(batch: list[TicketReceivedV1]) -> list[str]:
+        async with database.session() as session:
+            tickets, _ = await triage_batch(session, batch, ruleset=ruleset)
+        return [ticket.triaged_event for ticket in tickets]
+
+    first, second = await asyncio.gather(replica(first_batch), replica(second_batch))
+
+    assert len(first) == 15
+    assert len(second) == 15
+    assert first[5:] == second[:10], "both replicas must emit the one stored decision"
+    async with database.session() as session:
+        count = (
+            await session.exec(select(func.count()).select_from(triage_store.TriagedTicket))
+        ).one()
+    assert count == 20
 
 
 async def test_concurrent_deliveries_open_one_escalation(database: Database) -> None:

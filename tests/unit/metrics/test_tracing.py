@@ -19,7 +19,6 @@ from services.intake.main import create_app as create_intake_app
 from services.intake.settings import IntakeSettings
 from services.metrics.main import create_app as create_metrics_app
 from services.metrics.settings import MetricsSettings
-from services.triage import store as triage_store
 from services.triage.main import create_app as create_triage_app
 from services.triage.settings import TriageSettings
 from shared.bus import InProcessBus
@@ -97,11 +96,6 @@ async def test_the_senders_trace_id_travels_through_events_and_logs(
 ) -> None:
     # Functions the handlers call, wrapped to write a log line as a handler would.
     monkeypatch.setattr(
-        triage_store,
-        "get_ticket",
-        async_logging_wrapper("triage probe", triage_store.get_ticket),
-    )
-    monkeypatch.setattr(
         escalation_flows,
         "open_for_ticket",
         async_logging_wrapper("escalation probe", escalation_flows.open_for_ticket),
@@ -146,8 +140,9 @@ async def test_the_senders_trace_id_travels_through_events_and_logs(
 
     lines = json_log_lines()
     probes = {line["message"]: line for line in lines if line["logger"] == "probe"}
-    assert set(probes) == {"triage probe", "escalation probe"}
-    assert probes["triage probe"]["service"] == "triage"
+    [probes["ticket triaged"]] = [line for line in lines if line["message"] == "ticket triaged"]
+    assert set(probes) == {"ticket triaged", "escalation probe"}
+    assert probes["ticket triaged"]["service"] == "triage"
     assert probes["escalation probe"]["service"] == "escalation"
     for line in probes.values():
         assert line["trace_id"] == TRACE_ID

@@ -396,12 +396,15 @@ async def test_a_surge_across_channels_raises_priority(triage: Triage) -> None:
     decisions = [await triage.decision(ticket) for ticket in tickets]
 
     assert {d["group_key"] for d in decisions} == {"url:https://example.com/u/7"}
-    # Partitions are consumed in their own order: whichever report is decided fifth surges.
-    assert sorted(d["priority"] for d in decisions) == ["P2", "P3", "P3", "P3", "P3"]
-    [surged] = [d for d in decisions if d["priority"] == "P2"]
-    surge = [r for r in surged["reasons"] if r["rule"] == "grouping.surge"]
-    assert surge
-    assert "5 reports" in surge[0]["detail"]
+    # Tickets decided once five reports are recorded surge: the fifth, and any decided in
+    # the same consumed batch as it.
+    surged = [d for d in decisions if d["priority"] == "P2"]
+    assert surged
+    assert all(d["priority"] == "P3" for d in decisions if d not in surged)
+    for decision in surged:
+        surge = [r for r in decision["reasons"] if r["rule"] == "grouping.surge"]
+        assert surge
+        assert "5 reports" in surge[0]["detail"]
 
 
 async def test_rules_yaml_in_the_config_dir_is_used_at_start(
