@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -200,36 +201,63 @@ def triaged_event(
     )
 
 
+def ticket_values(
+    event: TicketReceivedV1, decision: Decision, *, triaged_at: datetime, group_count: int = 0
+) -> dict[str, Any]:
+    """The stored row of a decision, as column values."""
+    triaged = triaged_event(event, decision, triaged_at=triaged_at)
+    data = triaged.data
+    return {
+        "ticket_id": data.ticket_id,
+        "channel": data.channel,
+        "category": data.category,
+        "severity": data.severity,
+        "priority": data.priority.value,
+        "queue": data.queue,
+        "reasons": [reason.model_dump() for reason in data.reasons],
+        "rules_version": data.rules_version,
+        "received_at": data.received_at,
+        "triaged_at": data.triaged_at,
+        "triaged_event": triaged.model_dump_json(),
+        "report": event.data.report.model_dump(mode="json"),
+        "tags": data.tags,
+        "sla_policies": data.sla_policies,
+        "first_response_due": data.first_response_due,
+        "resolution_due": data.resolution_due,
+        "group_key": data.group_key,
+        "group_count": group_count,
+        "overridden": False,
+    }
+
+
 def ticket_row(
     event: TicketReceivedV1, decision: Decision, *, triaged_at: datetime, group_count: int = 0
 ) -> store.TriagedTicket:
-    triaged = triaged_event(event, decision, triaged_at=triaged_at)
-    data = triaged.data
     return store.TriagedTicket(
-        ticket_id=data.ticket_id,
-        channel=data.channel,
-        category=data.category,
-        severity=data.severity,
-        priority=data.priority.value,
-        queue=data.queue,
-        reasons=[reason.model_dump() for reason in data.reasons],
-        rules_version=data.rules_version,
-        received_at=data.received_at,
-        triaged_at=data.triaged_at,
-        triaged_event=triaged.model_dump_json(),
-        report=event.data.report.model_dump(mode="json"),
-        tags=data.tags,
-        sla_policies=data.sla_policies,
-        first_response_due=data.first_response_due,
-        resolution_due=data.resolution_due,
-        group_key=data.group_key,
-        group_count=group_count,
+        **ticket_values(event, decision, triaged_at=triaged_at, group_count=group_count)
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What the consumer needs of a ticket's stored decision."""
+
+    ticket_id: str
+    category: str
+    priority: str
+    queue: str
+    rules_version: str
+    triaged_event: str
+
+    @classmethod
+    def of(cls, ticket: store.TriagedTicket | dict[str, Any]) -> "Outcome":
+        values = ticket if isinstance(ticket, dict) else ticket.model_dump()
+        return cls(**{name: values[name] for name in cls.__slots__})
 
 
 async def triage_batch(
     session: AsyncSession, events: Sequence[TicketReceivedV1], *, ruleset: RuleSet
-) -> tuple[list[store.TriagedTicket], list[store.TriagedTicket]]:
+) -> tuple[list[Outcome], list[Outcome]]:
     """Decide the tickets of a consumed batch not decided yet, in two transactions for the
     whole batch. Returns (every ticket of the batch, the ones decided now).
 
@@ -244,7 +272,7 @@ async def triage_batch(
     new = [event for event in first_of_each.values() if event.subject not in known]
     groups = await _batch_group_signals(session, new, ruleset=ruleset)
     decided = [
-        ticket_row(
+        ticket_values(
             event,
             decide(
                 event.data.report,
@@ -258,10 +286,12 @@ async def triage_batch(
         )
         for event in new
     ]
-    inserted = await store.insert_tickets(session, decided)
-    stored = {event.subject: ticket for event, ticket in zip(new, inserted, strict=True)}
-    tickets = [known.get(ticket_id) or stored[ticket_id] for ticket_id in first_of_each]
-    return tickets, inserted
+    lost_races = await store.insert_ticket_values(session, decided)
+    stored = {values["ticket_id"]: Outcome.of(values) for values in decided}
+    stored |= {ticket.ticket_id: Outcome.of(ticket) for ticket in lost_races}
+    outcomes = {ticket_id: Outcome.of(ticket) for ticket_id, ticket in known.items()} | stored
+    decided_now = [stored[values["ticket_id"]] for values in decided]
+    return [outcomes[ticket_id] for ticket_id in first_of_each], decided_now
 
 
 async def _batch_group_signals(

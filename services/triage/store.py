@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Text, func
+from sqlalchemy import JSON, Column, Text, func, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -108,23 +108,30 @@ async def get_tickets(session: AsyncSession, ticket_ids: Sequence[str]) -> dict[
     return {ticket.ticket_id: ticket for ticket in (await session.exec(statement)).all()}
 
 
-async def insert_tickets(
-    session: AsyncSession, tickets: Sequence[TriagedTicket]
+async def insert_ticket_values(
+    session: AsyncSession, rows: Sequence[dict[str, Any]]
 ) -> list[TriagedTicket]:
-    """Insert all in one transaction; if a concurrent replica committed one of them first
-    (a rebalance race), fall back to one at a time so its row wins."""
-    # Kept aside: a rollback expires the rows added, which then cannot be read without I/O.
-    values = [ticket.model_dump() for ticket in tickets]
-    session.add_all(tickets)
+    """Insert the rows in one transaction (no ORM objects: this is triage's hot path).
+    Where a concurrent replica committed a ticket first (a rebalance race), its row wins:
+    those stored rows are returned."""
+    if not rows:
+        return []
     try:
+        await session.exec(insert(TriagedTicket), params=rows)
         await session.commit()
     except IntegrityError:
         await session.rollback()
-        for value in values:
-            await insert_ticket(session, TriagedTicket(**value))
-        stored = await get_tickets(session, [value["ticket_id"] for value in values])
-        return [stored[value["ticket_id"]] for value in values]
-    return list(tickets)
+    else:
+        return []
+    for row in rows:
+        await insert_ticket(session, TriagedTicket(**row))
+    # Read afterwards: each rollback above expired the rows read before it.
+    stored = await get_tickets(session, [row["ticket_id"] for row in rows])
+    return [
+        stored[row["ticket_id"]]
+        for row in rows
+        if stored[row["ticket_id"]].triaged_event != row["triaged_event"]
+    ]
 
 
 async def lock_ticket(session: AsyncSession, ticket_id: str) -> TriagedTicket | None:

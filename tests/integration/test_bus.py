@@ -188,12 +188,11 @@ async def run_loop_until(
     handled: int,
 ) -> ServiceMetrics:
     metrics = ServiceMetrics(service="tests")
-    batched = isinstance(handler, RecordingBatchHandler)
     loop = ConsumeLoop(
         bus=under_test.bus,
         consumer=under_test.bus.consumer(topics=[under_test.topic()], group_id=under_test.group()),
-        handler=None if batched else handler,
-        batch_handler=handler if batched else None,
+        handler=handler if isinstance(handler, RecordingHandler) else None,
+        batch_handler=handler if isinstance(handler, RecordingBatchHandler) else None,
         metrics=metrics,
         max_attempts=3,
         retry_base_seconds=0.01,
