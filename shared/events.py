@@ -131,6 +131,9 @@ class EscalationData(BaseModel):
     level: int | None = None
     target: str | None = None
     reason: str | None = None
+    # Additive (trend routing): set when the escalation was opened for a detected trend;
+    # ``ticket_id`` (and the CloudEvents subject and Kafka key) is then the trend's id.
+    trend_id: str | None = None
 
 
 class TrendDetectedData(BaseModel):

@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, cast
+from typing import Annotated, Any, Literal, cast
 
 from fastapi import APIRouter, Header, Query
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
@@ -46,6 +46,10 @@ class EscalationOut(BaseModel):
     cycle: int = 0
     assignee: str | None = None
     snoozed_until: datetime | None = None
+    kind: str = Field(
+        default="ticket",
+        description="'ticket', or 'trend' for a detected spike (ticket_id is the trend id).",
+    )
 
 
 class TimelineEntry(BaseModel):
@@ -210,6 +214,7 @@ async def list_escalations(
     priority: Priority | None = None,
     queue: Annotated[str | None, Query(max_length=64)] = None,
     assignee: Annotated[str | None, Query(max_length=128)] = None,
+    kind: Literal["ticket", "trend"] | None = None,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> EscalationList:
@@ -221,6 +226,7 @@ async def list_escalations(
         priority=priority.value if priority is not None else None,
         queue=queue,
         assignee=assignee,
+        kind=kind,
         hidden_categories=_hidden(state, principal),
         after=_decode_cursor(cursor) if cursor else None,
         limit=limit + 1,

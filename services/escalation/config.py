@@ -136,11 +136,31 @@ class Level(_Strict):
 
 
 class Match(_Strict):
-    """Empty lists match anything; all given lists must match."""
+    """Empty lists match anything; all given lists must match.
 
+    ``kind: ticket`` (the default) matches triaged P0/P1 tickets by priority, category and
+    queue; ``kind: trend`` matches detected spikes (``vigil.trend.detected.v1``) by
+    category, channel and a minimum score. A policy matches one kind only."""
+
+    kind: Literal["ticket", "trend"] = "ticket"
     priorities: list[Priority] = Field(default_factory=list)
     categories: list[str] = Field(default_factory=list)
     queues: list[str] = Field(default_factory=list)
+    channels: list[str] = Field(default_factory=list, description="Trend policies only.")
+    min_score: float | None = Field(
+        default=None, gt=0, description="Trend policies only: the trend's score must reach it."
+    )
+
+    @model_validator(mode="after")
+    def _criteria_of_kind(self) -> Self:
+        if self.kind == "ticket" and (self.channels or self.min_score is not None):
+            raise ValueError("'channels' and 'min_score' need 'kind: trend'")
+        if self.kind == "trend" and (self.priorities or self.queues):
+            raise ValueError(
+                "a trend has no priority or queue to match: use 'categories', 'channels' or "
+                "'min_score' (the policy's own 'priority' and 'queue' set the escalation's)"
+            )
+        return self
 
 
 class Policy(_Strict):
@@ -161,6 +181,24 @@ class Policy(_Strict):
     sla_at_risk_lead: Duration = Field(
         default=timedelta(minutes=15), description="Escalate this long before an SLA deadline."
     )
+    priority: Priority | None = Field(
+        default=None, description="Trend policies only: the escalation's priority (P1)."
+    )
+    queue: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="Trend policies only: the escalation's queue ('trends').",
+    )
+
+    @model_validator(mode="after")
+    def _trend_fields(self) -> Self:
+        if self.match.kind == "ticket" and (self.priority is not None or self.queue is not None):
+            raise ValueError(
+                "'priority' and 'queue' are for trend policies (match: {kind: trend}); a "
+                "ticket escalation takes its ticket's"
+            )
+        return self
 
 
 class NotificationSettings(_Strict):

@@ -1,32 +1,59 @@
 """Escalation's event handler: one escalation per P0/P1 ticket; source updates
-(``vigil.ticket.updated.v1``) acknowledge or resolve it; received tickets are ignored."""
+(``vigil.ticket.updated.v1``) acknowledge or resolve it; an override below P1 resolves it;
+a detected trend (``vigil.trend.detected.v1``) opens one when a trend policy matches it;
+received tickets are ignored."""
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import cast
 
 from services.escalation import flows
 from services.escalation.config import EscalationConfig
 from services.escalation.domain import needs_escalation
-from shared.bus import Message
-from shared.consume import EventHandler
-from shared.events import TicketTriagedV1, TicketUpdatedV1, VigilEvent, utcnow
+from shared.consume import BatchHandler, Delivery
+from shared.db import Database
+from shared.events import TicketTriagedV1, TicketUpdatedV1, TrendDetectedV1, VigilEvent, utcnow
+from shared.logging import ticket_context
 from shared.service import ServiceState
 
 
-def make_handler(state: ServiceState) -> EventHandler:
+def make_batch_handler(state: ServiceState) -> BatchHandler:
+    """Each event in its own transaction; the batch's new escalation events are then
+    published in one round of produces, before the consume loop commits the offsets."""
     db = state.db
     assert db is not None
     config = cast(EscalationConfig | None, state.extras.get("config"))
     clock = cast(flows.Clock, state.extras.get("clock", utcnow))
 
-    async def handle(event: VigilEvent, message: Message) -> None:
-        if isinstance(event, TicketUpdatedV1):
-            await flows.handle_ticket_update(db, event, config=config, now=clock())
-            escalation_id = flows.escalation_id_for(event.data.ticket_id)
-            await flows.publish_pending(state, escalation_id)
-            return
-        if not isinstance(event, TicketTriagedV1) or not needs_escalation(event.data.priority):
-            return
-        escalation = await flows.open_for_ticket(db, event, config=config, now=clock())
-        await flows.publish_pending(state, escalation.id)
+    async def handle(deliveries: Sequence[Delivery]) -> None:
+        touched: dict[str, None] = {}  # escalation ids, in order, once each
+        for event, _ in deliveries:
+            with ticket_context(ticket_id=event.subject, traceparent=event.traceparent):
+                escalation_id = await apply_event(db, event, config=config, now=clock())
+            if escalation_id is not None:
+                touched[escalation_id] = None
+        await flows.publish_pending_of(state, list(touched))
 
     return handle
+
+
+async def apply_event(
+    db: Database, event: VigilEvent, *, config: EscalationConfig | None, now: datetime
+) -> str | None:
+    """Apply one event; the id of the escalation it may have changed, if any."""
+    if isinstance(event, TicketUpdatedV1):
+        await flows.handle_ticket_update(db, event, config=config, now=now)
+        return flows.escalation_id_for(event.data.ticket_id)
+    if isinstance(event, TrendDetectedV1):
+        opened = await flows.open_for_trend(db, event, config=config, now=now)
+        return opened.id if opened is not None else None
+    if not isinstance(event, TicketTriagedV1):
+        return None
+    if not needs_escalation(event.data.priority):
+        if event.data.override is None:
+            return None
+        # A person downgraded it below P1.
+        await flows.resolve_for_downgrade(db, event, config=config, now=now)
+        return flows.escalation_id_for(event.subject)
+    escalation = await flows.open_for_ticket(db, event, config=config, now=now)
+    return escalation.id

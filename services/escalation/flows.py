@@ -19,6 +19,7 @@ from services.escalation.domain import (
     Action,
     IllegalTransitionError,
     check_allowed,
+    needs_escalation,
     transition,
 )
 from services.escalation.notifiers import Outcome, Page, Sender
@@ -27,10 +28,12 @@ from services.escalation.policies import (
     ack_stops_climb,
     level_users,
     match_policy,
+    match_trend,
     next_step,
     retry_delay,
 )
-from shared.bus import BusUnavailableError
+from shared.bus import BusUnavailableError, Outgoing
+from shared.consume import PermanentError
 from shared.db import Database
 from shared.events import (
     EscalationAcknowledgedV1,
@@ -43,11 +46,12 @@ from shared.events import (
     TicketTriagedData,
     TicketTriagedV1,
     TicketUpdatedV1,
+    TrendDetectedV1,
     utcnow,
 )
 from shared.service import ServiceState
 from shared.topics import ESCALATIONS
-from shared.tracing import child_traceparent
+from shared.tracing import child_traceparent, valid_traceparent
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +59,9 @@ logger = logging.getLogger(__name__)
 ESCALATION_NAMESPACE = uuid.UUID("0f8d7a3e-6c1b-4e8e-b7f4-2a9c5d1e3b77")
 
 _MAX_RACES = 10
+
+# A trend escalation's ticket_id column holds the trend id (metrics sends UUIDs).
+TREND_ID_MAX_LENGTH = 64
 
 Clock = Callable[[], datetime]
 
@@ -82,15 +89,16 @@ def _event_row(
     kind: str,
     actor: str | None,
     at: datetime,
-    traceparent: str | None,
     level: int | None = None,
     target: str | None = None,
     reason: str | None = None,
 ) -> store.EscalationEventRow:
+    """An outbox row; its traceparent is a child of the one that opened the escalation, so
+    every later event (API actions, timers, deliveries) stays in the ticket's trace."""
     event = _EVENT_TYPES[kind](
         source="/vigil/escalation",
         subject=escalation.ticket_id,
-        traceparent=child_traceparent(traceparent),
+        traceparent=child_traceparent(escalation.traceparent),
         data=EscalationData(
             escalation_id=escalation.id,
             ticket_id=escalation.ticket_id,
@@ -104,6 +112,7 @@ def _event_row(
             level=level,
             target=target,
             reason=reason,
+            trend_id=escalation.ticket_id if escalation.kind == "trend" else None,
         ),
     )
     return store.EscalationEventRow(
@@ -117,7 +126,28 @@ def _event_row(
     )
 
 
+def _escalated_row(
+    escalation: store.Escalation,
+    *,
+    at: datetime,
+    reason: str,
+    level: int,
+    actor: str = "system",
+    target: str | None = None,
+) -> store.EscalationEventRow:
+    return _event_row(
+        escalation,
+        kind="escalated",
+        actor=actor,
+        at=at,
+        level=level,
+        target=target,
+        reason=reason,
+    )
+
+
 def escalation_id_for(ticket_id: str) -> str:
+    """Of a ticket's escalation, or of a trend's (``ticket_id`` is then the trend id)."""
     return str(uuid.uuid5(ESCALATION_NAMESPACE, ticket_id))
 
 
@@ -240,7 +270,7 @@ def _reminder_timer(escalation: store.Escalation, *, due: datetime) -> store.Esc
 
 SLA_FIELDS = ("first_response_due", "resolution_due")
 # An acknowledgement is the first response: that clock stops once the escalation is not open.
-FIRST_RESPONSE = "first_response_due"
+FIRST_RESPONSE = store.FIRST_RESPONSE_SLA
 
 
 def sla_deadlines(data: TicketTriagedData) -> list[tuple[str, datetime]]:
@@ -320,38 +350,143 @@ async def open_for_ticket(
             received_at=data.received_at,
             opened_at=now,
             policy=policy.name if policy is not None else None,
+            traceparent=valid_traceparent(triaged.traceparent),
         )
-        extra: list[SQLModel] = [
-            _audit(
-                escalation,
-                actor="system",
-                action="opened",
-                at=now,
-                after=None,
-                detail=f"policy {policy.name}" if policy is not None else "no matching policy",
-            )
-        ]
-        if config is not None and policy is not None:
-            users = level_users(config, policy, level=0, at=now)
-            escalation.assignee = users[0] if users else None
-            extra += _pages(
-                config, escalation, users=users, level=0, reason="page", round_key="L0C0", now=now
-            )
-            extra.append(_ack_timer(escalation, policy, level=0, cycle=0, now=now))
-        lead = policy.sla_at_risk_lead if policy is not None else DEFAULT_SLA_LEAD
-        extra += _sla_timers(escalation, sla_deadlines(data), lead=lead, now=now)
-        opened = _event_row(
+        result = await _insert_opening(
+            session,
             escalation,
-            kind="opened",
-            actor=None,
-            at=now,
-            traceparent=triaged.traceparent,
-            level=0 if policy is not None else None,
-            target=escalation.assignee,
+            config=config,
+            policy=policy,
+            deadlines=sla_deadlines(data),
+            detail=f"policy {policy.name}" if policy is not None else "no matching policy",
+            now=now,
         )
-        result = await store.insert_opened(session, escalation, opened, extra=extra)
     await apply_pending_updates(db, result.ticket_id, config=config, now=now)
     return result
+
+
+async def open_for_trend(
+    db: Database,
+    trend: TrendDetectedV1,
+    *,
+    config: EscalationConfig | None,
+    now: datetime | None = None,
+) -> store.Escalation | None:
+    """Open an escalation for a detected spike when a ``kind: trend`` policy matches it.
+
+    Its id derives from the trend's id, so a redelivered trend event opens nothing twice;
+    None when no policy matches (the trend stays a metric and an entry of /v1/trends)."""
+    data = trend.data
+    route = (
+        match_trend(config, category=data.category, channel=data.channel, score=data.score)
+        if config is not None
+        else None
+    )
+    if route is None:
+        return None
+    now = now or utcnow()
+    trend_id = data.trend_id or trend.subject
+    if len(trend_id) > TREND_ID_MAX_LENGTH:
+        raise PermanentError(f"trend id longer than {TREND_ID_MAX_LENGTH} characters")
+    async with db.session() as session:
+        existing = await store.get_by_ticket(session, trend_id)
+        if existing is not None:
+            return existing
+        escalation = store.Escalation(
+            id=escalation_id_for(trend_id),
+            ticket_id=trend_id,
+            kind="trend",
+            priority=route.priority.value,
+            category=data.category,
+            queue=route.queue,
+            status="open",
+            received_at=trend.time,
+            opened_at=now,
+            policy=route.policy.name,
+            traceparent=valid_traceparent(trend.traceparent),
+        )
+        return await _insert_opening(
+            session,
+            escalation,
+            config=config,
+            policy=route.policy,
+            deadlines=[],
+            detail=(
+                f"policy {route.policy.name}: trend of {data.count} {data.category} tickets "
+                f"from {data.channel} (baseline {data.baseline:g}, score {data.score:g})"
+            ),
+            now=now,
+        )
+
+
+async def _insert_opening(
+    session: AsyncSession,
+    escalation: store.Escalation,
+    *,
+    config: EscalationConfig | None,
+    policy: Policy | None,
+    deadlines: list[tuple[str, datetime]],
+    detail: str,
+    now: datetime,
+) -> store.Escalation:
+    """Insert a new escalation with its opened event, audit entry, first pages, ack timer
+    and SLA clocks, or return the one a concurrent delivery inserted first."""
+    extra: list[SQLModel] = [
+        _audit(escalation, actor="system", action="opened", at=now, after=None, detail=detail)
+    ]
+    if config is not None and policy is not None:
+        users = level_users(config, policy, level=0, at=now)
+        escalation.assignee = users[0] if users else None
+        extra += _pages(
+            config, escalation, users=users, level=0, reason="page", round_key="L0C0", now=now
+        )
+        extra.append(_ack_timer(escalation, policy, level=0, cycle=0, now=now))
+    lead = policy.sla_at_risk_lead if policy is not None else DEFAULT_SLA_LEAD
+    extra += _sla_timers(escalation, deadlines, lead=lead, now=now)
+    opened = _event_row(
+        escalation,
+        kind="opened",
+        actor=None,
+        at=now,
+        level=0 if policy is not None else None,
+        target=escalation.assignee,
+    )
+    return await store.insert_opened(session, escalation, opened, extra=extra)
+
+
+async def resolve_for_downgrade(
+    db: Database,
+    triaged: TicketTriagedV1,
+    *,
+    config: EscalationConfig | None,
+    now: datetime | None = None,
+) -> store.Escalation | None:
+    """A person overrode triage to a priority that is not escalated (P2-P4): resolve the
+    ticket's escalation (which stops its timers) with an entry naming the override. A
+    redelivered override finds it resolved and changes nothing."""
+    data = triaged.data
+    override = data.override
+    if override is None or needs_escalation(data.priority):
+        return None
+    async with db.session() as session:
+        escalation = await store.get_by_ticket(session, data.ticket_id)
+        await session.commit()
+        if escalation is None or escalation.status == "resolved":
+            return escalation
+        change = f"{override.previous.priority.value} -> {data.priority.value}"
+        try:
+            return await apply_action(
+                session,
+                escalation.id,
+                action="resolve",
+                actor=f"override:{override.by}"[:128],
+                config=config,
+                now=now or utcnow(),
+                reason=f"override {change}",
+                detail=f"triage override by {override.by}: {change} ({override.reason})",
+            )
+        except IllegalTransitionError:
+            return escalation  # resolved meanwhile
 
 
 class EscalationNotFoundError(Exception):
@@ -375,8 +510,11 @@ async def apply_action(
     by_bot: bool = False,
     config: EscalationConfig | None = None,
     now: datetime | None = None,
+    reason: str | None = None,
+    detail: str | None = None,
 ) -> store.Escalation:
-    """Apply an on-call action once, however many requests race for it.
+    """Apply an on-call action once, however many requests race for it. ``reason`` goes
+    into the emitted event, ``detail`` into the audit entry.
 
     Raises EscalationNotFoundError, IllegalTransitionError or PersonAckRequiredError; a
     repeat of the action that led to the current state changes nothing."""
@@ -408,9 +546,7 @@ async def apply_action(
             await session.rollback()  # someone else moved it first: decide again
             continue
         await session.refresh(escalation)
-        session.add(
-            _event_row(escalation, kind=step.new_status, actor=actor, at=at, traceparent=None)
-        )
+        session.add(_event_row(escalation, kind=step.new_status, actor=actor, at=at, reason=reason))
         session.add(
             _audit(
                 escalation,
@@ -419,11 +555,15 @@ async def apply_action(
                 at=at,
                 before=before,
                 after=snapshot(escalation),
+                detail=detail,
             )
         )
         interval = policy.reminder_interval if policy is not None else None
         if step.new_status == "acknowledged" and interval is not None:
             session.add(_reminder_timer(escalation, due=at + interval))
+        if step.new_status == "resolved":
+            # Its ack, reminder and SLA clocks would only fire as no-ops: stop them now.
+            await store.cancel_timers(session, escalation_id, now=at)
         await session.commit()
         return escalation
     raise RuntimeError(f"escalation {escalation_id} kept changing under concurrent updates")
@@ -484,12 +624,10 @@ async def reassign(
 
     def record(escalation: store.Escalation, before: str) -> None:
         session.add(
-            _event_row(
+            _escalated_row(
                 escalation,
-                kind="escalated",
                 actor=actor,
                 at=now,
-                traceparent=None,
                 level=escalation.level,
                 target=f"user:{to}",
                 reason="reassigned",
@@ -761,18 +899,7 @@ async def _climb(
         return False
     await session.refresh(escalation)
     targets = ",".join(target.label for target in policy.levels[step.level].targets)
-    session.add(
-        _event_row(
-            escalation,
-            kind="escalated",
-            actor="system",
-            at=now,
-            traceparent=None,
-            level=step.level,
-            target=targets,
-            reason=reason,
-        )
-    )
+    session.add(_escalated_row(escalation, at=now, level=step.level, target=targets, reason=reason))
     session.add(
         _audit(
             escalation,
@@ -872,17 +999,7 @@ async def _sla(
         and await _climb(session, config, policy, escalation, step, now=now, reason=reason)
     ):
         return True
-    session.add(
-        _event_row(
-            escalation,
-            kind="escalated",
-            actor="system",
-            at=now,
-            traceparent=None,
-            level=escalation.level,
-            reason=reason,
-        )
-    )
+    session.add(_escalated_row(escalation, at=now, level=escalation.level, reason=reason))
     session.add(_audit(escalation, actor="system", action="escalated", at=now, detail=reason))
     return True
 
@@ -955,6 +1072,7 @@ async def _send_one(
         reason=row.reason,
         user=row.user,
         at=_aware(row.created_at),
+        traceparent=child_traceparent(escalation.traceparent),
     )
     return await sender.send(contact, page)
 
@@ -991,7 +1109,6 @@ async def _record_outcome(
                     kind="notified",
                     actor="system",
                     at=now,
-                    traceparent=None,
                     level=row.level,
                     target=f"{row.user}:{row.channel}",
                     reason=row.status,
@@ -1011,19 +1128,27 @@ async def _record_outcome(
 
 
 async def publish_pending(state: ServiceState, escalation_id: str) -> None:
-    """Send this escalation's unsent events in order; leave them for the relay if the
-    broker is down."""
+    await publish_pending_of(state, [escalation_id])
+
+
+async def publish_pending_of(state: ServiceState, escalation_ids: Sequence[str]) -> None:
+    """Send these escalations' unsent events in order, in one round of produces; leave them
+    for the relay if the broker is down."""
     assert state.db is not None
+    if not escalation_ids:
+        return
     topic = state.settings.topic(ESCALATIONS)
     async with state.db.session() as session:
-        rows = await store.lock_unpublished(session, escalation_id)
+        rows = await store.lock_unpublished_of(session, escalation_ids)
         try:
-            for row in rows:
-                await state.bus.send(topic, key=row.ticket_id, value=row.payload.encode())
+            await state.bus.send_many(
+                [Outgoing(topic, key=row.ticket_id, value=row.payload.encode()) for row in rows]
+            )
         except BusUnavailableError:
             await session.rollback()
             logger.warning(
-                "escalation events left for the relay", extra={"escalation_id": escalation_id}
+                "escalation events left for the relay",
+                extra={"escalation_ids": list(escalation_ids)[:20]},
             )
             return
         now = utcnow()

@@ -51,6 +51,9 @@ class Page:
     reason: str
     user: str
     at: datetime
+    # W3C trace context of the escalation (a child span per send): sent as the
+    # ``traceparent`` header, so the receiver's logs join the ticket's trace.
+    traceparent: str | None = None
 
     def summary(self) -> str:
         return (
@@ -200,6 +203,10 @@ def _classify(response: httpx.Response) -> Outcome:
     return Outcome(delivered=False, permanent=not retryable, detail=f"HTTP {response.status_code}")
 
 
+def _trace_header(page: Page) -> dict[str, str]:
+    return {"traceparent": page.traceparent} if page.traceparent is not None else {}
+
+
 # --- I/O ----------------------------------------------------------------------------------
 
 
@@ -256,6 +263,7 @@ class Sender:
             headers={
                 "content-type": "application/json",
                 "idempotency-key": page.idempotency_key,
+                **_trace_header(page),
                 **(headers or {}),
             },
         )
@@ -272,6 +280,7 @@ class Sender:
             "idempotency-key": page.idempotency_key,
             "webhook-id": page.idempotency_key,
             "webhook-timestamp": str(timestamp),
+            **_trace_header(page),
         }
         if contact.secret is not None:
             headers["webhook-signature"] = standard_webhook_signature(
@@ -297,6 +306,8 @@ class Sender:
         message["Subject"] = page.summary()
         message["Message-ID"] = email_message_id(page.idempotency_key)
         message["X-Vigil-Idempotency-Key"] = page.idempotency_key
+        if page.traceparent is not None:
+            message["Traceparent"] = page.traceparent
         message.set_content(json.dumps(page.as_json(), indent=2))
         password = (
             settings.smtp_password.resolve(config_dir=self._config.config_dir)

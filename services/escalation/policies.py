@@ -19,9 +19,11 @@ class Step:
 def match_policy(
     config: EscalationConfig, *, priority: Priority, category: str, queue: str
 ) -> Policy | None:
-    """The first policy (in file order) whose every given criterion matches."""
+    """The first ticket policy (in file order) whose every given criterion matches."""
     for policy in config.policies.policies:
         match = policy.match
+        if match.kind != "ticket":
+            continue
         if match.priorities and priority not in match.priorities:
             continue
         if match.categories and category not in match.categories:
@@ -29,6 +31,42 @@ def match_policy(
         if match.queues and queue not in match.queues:
             continue
         return policy
+    return None
+
+
+TREND_PRIORITY = Priority.P1
+TREND_QUEUE = "trends"
+
+
+@dataclass(frozen=True)
+class TrendRoute:
+    """Where a detected trend goes: its policy and the escalation's priority and queue."""
+
+    policy: Policy
+    priority: Priority
+    queue: str
+
+
+def match_trend(
+    config: EscalationConfig, *, category: str, channel: str, score: float
+) -> TrendRoute | None:
+    """The first trend policy (in file order) whose every given criterion matches; None =
+    the trend is only recorded by the metrics service, nobody is paged."""
+    for policy in config.policies.policies:
+        match = policy.match
+        if match.kind != "trend":
+            continue
+        if match.categories and category not in match.categories:
+            continue
+        if match.channels and channel not in match.channels:
+            continue
+        if match.min_score is not None and score < match.min_score:
+            continue
+        return TrendRoute(
+            policy=policy,
+            priority=policy.priority or TREND_PRIORITY,
+            queue=policy.queue or TREND_QUEUE,
+        )
     return None
 
 

@@ -9,10 +9,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Text, and_, func, or_, update
+from sqlalchemy import Column, Text, and_, case, func, or_, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+# The deadline an acknowledgement meets (flows.FIRST_RESPONSE names it too).
+FIRST_RESPONSE_SLA = "first_response_due"
 
 
 class Escalation(SQLModel, table=True):
@@ -35,6 +39,14 @@ class Escalation(SQLModel, table=True):
     cycle: int = 0
     assignee: str | None = Field(default=None, max_length=128, index=True)
     snoozed_until: datetime | None = None
+    # "ticket" (opened for a triaged ticket) or "trend" (opened for a detected spike; its
+    # ticket_id is then the trend's id, the subject of vigil.trend.detected.v1).
+    kind: str = Field(
+        default="ticket", max_length=16, sa_column_kwargs={"server_default": "ticket"}
+    )
+    # The W3C traceparent of the event that opened it: what it emits later (acks, resolves,
+    # reassignments, timers, notifications) continues that trace.
+    traceparent: str | None = Field(default=None, max_length=55)
 
 
 class EscalationEventRow(SQLModel, table=True):
@@ -164,6 +176,7 @@ async def list_escalations(
     priority: str | None = None,
     queue: str | None = None,
     assignee: str | None = None,
+    kind: str | None = None,
     hidden_categories: Sequence[str] = (),
     after: tuple[datetime, str] | None = None,
     limit: int,
@@ -181,6 +194,7 @@ async def list_escalations(
         (Escalation.priority, priority),
         (Escalation.queue, queue),
         (Escalation.assignee, assignee),
+        (Escalation.kind, kind),
     ):
         if value is not None:
             statement = statement.where(column == value)
@@ -244,6 +258,21 @@ async def lock_unpublished(
     return (await session.exec(statement)).all()
 
 
+async def lock_unpublished_of(
+    session: AsyncSession, escalation_ids: Sequence[str]
+) -> Sequence[EscalationEventRow]:
+    """:func:`lock_unpublished` for several escalations, locked in the same (seq) order so
+    publishers never deadlock."""
+    statement = (
+        select(EscalationEventRow)
+        .where(col(EscalationEventRow.escalation_id).in_(escalation_ids))
+        .where(col(EscalationEventRow.published_at).is_(None))
+        .order_by(col(EscalationEventRow.seq))
+        .with_for_update()
+    )
+    return (await session.exec(statement)).all()
+
+
 async def escalations_with_unpublished_events(
     session: AsyncSession, *, limit: int
 ) -> Sequence[str]:
@@ -298,6 +327,18 @@ async def add_timer_once(session: AsyncSession, timer: EscalationTimer) -> None:
         session.add(timer)
 
 
+async def cancel_timers(session: AsyncSession, escalation_id: str, *, now: datetime) -> int:
+    """Mark an escalation's unfired timers as fired (with no effect); returns how many."""
+    statement = (
+        update(EscalationTimer)
+        .where(col(EscalationTimer.escalation_id) == escalation_id)
+        .where(col(EscalationTimer.fired_at).is_(None))
+        .values(fired_at=now)
+    )
+    result = await session.exec(statement)
+    return int(result.rowcount)
+
+
 async def due_timers(session: AsyncSession, *, now: datetime) -> int:
     statement = (
         select(func.count())
@@ -306,6 +347,39 @@ async def due_timers(session: AsyncSession, *, now: datetime) -> int:
         .where(col(EscalationTimer.due_at) <= now)
     )
     return int((await session.exec(statement)).one())
+
+
+async def sla_deadlines_now(
+    session: AsyncSession, *, now: datetime
+) -> list[tuple[str, str, str, int]]:
+    """Deadlines of unresolved escalations that are at risk or breached at ``now``, counted
+    as ``(priority, sla, "at_risk" | "breached", count)``; ``sla`` names the deadline
+    (first_response_due, resolution_due). From the due times of the SLA clocks, not from
+    whether a clock has fired, so the answer is the same on every replica and after a
+    restart. The first response stops counting once the escalation is acknowledged."""
+    breach = aliased(EscalationTimer)
+    risk = aliased(EscalationTimer)
+    state = case((col(breach.due_at) <= now, "breached"), else_="at_risk")
+    statement = (
+        select(Escalation.priority, breach.detail, state, func.count())
+        .select_from(breach)
+        .join(Escalation, col(Escalation.id) == col(breach.escalation_id))
+        .join(
+            risk,
+            and_(
+                col(risk.escalation_id) == col(breach.escalation_id),
+                col(risk.detail) == col(breach.detail),
+                col(risk.kind) == "sla_at_risk",
+            ),
+        )
+        .where(col(breach.kind) == "sla_breached")
+        .where(col(risk.due_at) <= now)
+        .where(col(Escalation.status) != "resolved")
+        .where(or_(col(breach.detail) != FIRST_RESPONSE_SLA, col(Escalation.status) == "open"))
+        .group_by(col(Escalation.priority), col(breach.detail), state)
+    )
+    rows = (await session.exec(statement)).all()
+    return [(priority, detail or "sla", kind, int(count)) for priority, detail, kind, count in rows]
 
 
 async def pending_notifications(session: AsyncSession) -> int:

@@ -153,7 +153,12 @@ def facts_of(event: VigilEvent) -> EventFacts:
     received_at = _get(data, "received_at")
     received_at = received_at if isinstance(received_at, datetime) else None
     at = _get(data, "triaged_at") if event.type == TRIAGED else _get(data, "at")
-    measured = event.type in (TRIAGED, ACKNOWLEDGED, RESOLVED) and "override" not in labels
+    # A trend's escalation has no ticket: it counts, but it is no ticket's time to respond.
+    measured = (
+        event.type in (TRIAGED, ACKNOWLEDGED, RESOLVED)
+        and "override" not in labels
+        and _get(data, "trend_id") is None
+    )
     return EventFacts(
         type=event.type,
         channel=_bounded(_get(data, "channel")),

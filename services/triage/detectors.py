@@ -10,11 +10,17 @@ person, with the negation named in the reason. A missed case costs far more than
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from typing import Literal
 
 from services.triage.lexicons import SAFETY_LEXICONS, Lexicon
+from services.triage.lexicons.types import Near
 
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"}
+_LEET_CANDIDATES = re.compile("[" + re.escape("".join(_LEET)) + "]")
+_WORD_START = re.compile(r"(?<!\w)(\w)\1*(.?)")
 _SEPARATORS = " .-_*"
 _SPACED = re.compile(r"(?<!\w)(?:\w[ .\-_*]){2,}\w(?!\w)")
 _NEGATIONS = frozenset(
@@ -37,6 +43,19 @@ class NormalisedText:
         """The original characters behind ``text[start:end]``, lower-cased."""
         return self.original[self.origin[start] : self.origin[end - 1] + 1].lower()
 
+    @cached_property
+    def word_starts(self) -> dict[str, list[int]]:
+        """Where the words of ``text`` begin (the only places a phrase can match), by the
+        word's opening: its first character, and the same with the next different
+        character ("kiill" is under "k" and "ki")."""
+        starts: dict[str, list[int]] = {}
+        for match in _WORD_START.finditer(self.text):
+            first, second = match.groups()
+            starts.setdefault(first, []).append(match.start())
+            if second:
+                starts.setdefault(first + second, []).append(match.start())
+        return starts
+
 
 @dataclass(frozen=True)
 class Detection:
@@ -44,8 +63,12 @@ class Detection:
     queue: str
     evidence: tuple[str, ...]
     negated: tuple[str, ...]
+    # "definite": P0 in the category's own queue. "review": a weaker signal, a possible
+    # match for a person on the safety-review queue to confirm (P1).
+    tier: Literal["definite", "review"] = "definite"
 
 
+@lru_cache(maxsize=4096)
 def _fold(character: str) -> str:
     """Lower case without accents; may return several characters or none."""
     decomposed = unicodedata.normalize("NFKD", character.lower())
@@ -53,17 +76,20 @@ def _fold(character: str) -> str:
 
 
 def normalise(original: str) -> NormalisedText:
-    chars: list[str] = []
-    origin: list[int] = []
-    for index, character in enumerate(original):
-        if character in _LEET and _next_to_letter(original, index):
-            folded = _LEET[character]
-        else:
-            folded = _fold(character)
-        for piece in folded:
-            chars.append(piece)
-            origin.append(index)
-    text = "".join(chars)
+    # ASCII (most reports) folds with one str.lower; other text character by character
+    # through a cache. Leetspeak is undone only where a candidate character stands.
+    pieces = list(original.lower()) if original.isascii() else [_fold(c) for c in original]
+    for candidate in _LEET_CANDIDATES.finditer(original):
+        index = candidate.start()
+        if _next_to_letter(original, index):
+            pieces[index] = _LEET[original[index]]
+    text = "".join(pieces)
+    if original.isascii() or all(len(piece) == 1 for piece in pieces):
+        origin: tuple[int, ...] = tuple(range(len(text)))
+    else:
+        origin = tuple(index for index, piece in enumerate(pieces) for _ in piece)
+    if _SPACED.search(text) is None:
+        return NormalisedText(text=text, origin=origin, original=original)
     # "k i l l" / "k.i.l.l" -> "kill": drop the separators inside runs of single letters.
     keep = [True] * len(text)
     for run in _SPACED.finditer(text):
@@ -126,15 +152,99 @@ def compile_phrase(phrase: str) -> str:
     return r"(?<!\w)(?:" + pattern + r")(?!\w)"
 
 
+def _openings(phrase: str) -> set[tuple[str, str | None]]:
+    """How a match of ``phrase`` can begin in normalised text: its first character and the
+    next different character (None when the first word may be a single character)."""
+    openings: set[tuple[str, str | None]] = set()
+    for token in phrase.split():
+        optional = token.endswith("?") and len(token) > 1
+        for alternative in (token[:-1] if optional else token).split("|"):
+            stem = _fold(alternative.rstrip("*"))
+            letters = [c for c in stem if c.isalnum()]
+            if not letters:
+                raise ValueError(f"{phrase!r}: word {alternative!r} has no letter or digit")
+            rest = stem[stem.index(letters[0]) :].lstrip(letters[0])
+            if not rest or not rest[0].isalnum():
+                openings.add((letters[0], None))  # "y'all": an optional separator follows
+            else:
+                openings.add((letters[0], rest[0]))
+        if not optional:
+            return openings
+    return openings
+
+
+def _worth_trying(seconds: dict[str, set[str | None]]) -> frozenset[str]:
+    """The word openings (see :attr:`NormalisedText.word_starts`) worth a regex call: the
+    first character alone where a phrase may begin with a one-character word ("a", "12"
+    is two), else the first two characters."""
+    openings: set[str] = set()
+    for first, following in seconds.items():
+        if None in following:
+            openings.add(first)
+        else:
+            openings.update(first + second for second in following if second is not None)
+    return frozenset(openings)
+
+
+class PhraseMatcher:
+    """Phrases of the lexicon language, compiled once into one alternation per word opening
+    (first two characters, see :attr:`NormalisedText.word_starts`) and tried only where a
+    word with that opening begins: a report is scanned word by word, not character by
+    character against every phrase."""
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        compiled = [(compile_phrase(phrase), _openings(phrase)) for phrase in phrases]
+        seconds: dict[str, set[str | None]] = {}
+        for _, openings in compiled:
+            for first, second in openings:
+                seconds.setdefault(first, set()).add(second)
+        self._openings = _worth_trying(seconds)
+        buckets: dict[str, list[str]] = {}
+        for pattern, openings in compiled:
+            keys = {
+                first if first in self._openings else f"{first}{second}"
+                for first, second in openings
+            }
+            for key in sorted(keys):
+                buckets.setdefault(key, []).append(pattern)
+        self._buckets = {key: re.compile("|".join(group)) for key, group in buckets.items()}
+
+    def spans(self, normalised: NormalisedText) -> list[tuple[int, int]]:
+        """Non-overlapping matches, leftmost first (like ``finditer``)."""
+        starts = normalised.word_starts
+        candidates = [
+            (start, opening)
+            for opening in self._openings & starts.keys()
+            for start in starts[opening]
+        ]
+        candidates.sort()
+        text, buckets = normalised.text, self._buckets
+        spans: list[tuple[int, int]] = []
+        end = 0
+        for start, opening in candidates:
+            if start < end:
+                continue
+            match = buckets[opening].match(text, start)
+            if match is not None and match.end() > start:
+                end = match.end()
+                spans.append((start, end))
+        return spans
+
+
+_NearMatchers = tuple[tuple[PhraseMatcher, PhraseMatcher, int], ...]
+
+
 @dataclass(frozen=True)
 class _Compiled:
-    include: re.Pattern[str]
-    exclude: re.Pattern[str] | None
-    near: tuple[tuple[re.Pattern[str], re.Pattern[str], int], ...]
+    include: PhraseMatcher
+    exclude: PhraseMatcher | None
+    near: _NearMatchers
+    review: PhraseMatcher | None
+    review_near: _NearMatchers
 
 
-def _alternation(phrases: tuple[str, ...] | list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(compile_phrase(phrase) for phrase in phrases))
+def _near_matchers(near: tuple[Near, ...]) -> _NearMatchers:
+    return tuple((PhraseMatcher(n.first), PhraseMatcher(n.second), n.words) for n in near)
 
 
 _COMPILED: dict[int, _Compiled] = {}
@@ -144,41 +254,34 @@ def _compiled(lexicon: Lexicon) -> _Compiled:
     key = id(lexicon)
     if key not in _COMPILED:
         phrases = [phrase for language in lexicon.phrases.values() for phrase in language]
+        review = [phrase for language in lexicon.review.values() for phrase in language]
         _COMPILED[key] = _Compiled(
-            include=_alternation(phrases),
-            exclude=_alternation(lexicon.exclude) if lexicon.exclude else None,
-            near=tuple(
-                (_alternation(near.first), _alternation(near.second), near.words)
-                for near in lexicon.near
-            ),
+            include=PhraseMatcher(phrases),
+            exclude=PhraseMatcher(lexicon.exclude) if lexicon.exclude else None,
+            near=_near_matchers(lexicon.near),
+            review=PhraseMatcher(review) if review else None,
+            review_near=_near_matchers(lexicon.review_near),
         )
     return _COMPILED[key]
 
 
+_WORD = re.compile(r"\w+")
+
+
 def _near_spans(
-    first: re.Pattern[str], second: re.Pattern[str], words: int, text: str
+    first: PhraseMatcher, second: PhraseMatcher, words: int, normalised: NormalisedText
 ) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
-    seconds = _spans(second, text)
-    for a in _spans(first, text):
+    seconds = second.spans(normalised)
+    if not seconds:
+        return spans
+    text = normalised.text
+    for a in first.spans(normalised):
         for b in seconds:
             gap = text[min(a[1], b[1]) : max(a[0], b[0])]
-            if _overlaps(a, [b]) or len(re.findall(r"\w+", gap)) <= words:
+            if _overlaps(a, [b]) or len(_WORD.findall(gap)) <= words:
                 spans.append((min(a[0], b[0]), max(a[1], b[1])))
                 break
-    return spans
-
-
-def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    position = 0
-    while position <= len(text):
-        match = pattern.search(text, position)
-        if match is None:
-            break
-        if match.end() > match.start():
-            spans.append((match.start(), match.end()))
-        position = max(match.end(), match.start() + 1)
     return spans
 
 
@@ -194,47 +297,71 @@ def _negation_before(text: str, start: int) -> str | None:
     return None
 
 
+def _matched(
+    matcher: PhraseMatcher | None, near: _NearMatchers, normalised: NormalisedText
+) -> list[tuple[int, int]]:
+    spans = matcher.spans(normalised) if matcher is not None else []
+    for first, second, words in near:
+        found = _near_spans(first, second, words, normalised)
+        spans.extend(span for span in found if not _overlaps(span, spans))
+    return spans
+
+
+def _detection(
+    lexicon: Lexicon,
+    spans: list[tuple[int, int]],
+    normalised: NormalisedText,
+    tier: Literal["definite", "review"],
+) -> Detection:
+    evidence = sorted({normalised.quote(start, end) for start, end in spans})
+    negated = sorted(
+        {
+            word
+            for start, _ in spans
+            if (word := _negation_before(normalised.text, start)) is not None
+        }
+    )
+    return Detection(
+        category=lexicon.category,
+        queue=lexicon.queue,
+        evidence=tuple(evidence),
+        negated=tuple(negated),
+        tier=tier,
+    )
+
+
 def detect(
     text: str,
     *,
     lexicons: tuple[Lexicon, ...] = SAFETY_LEXICONS,
     normalised: NormalisedText | None = None,
 ) -> list[Detection]:
-    """Every safety category whose lexicon matches ``text``, in lexicon order."""
+    """Every safety category whose lexicon matches ``text``: first the definite detections,
+    then the categories with only a review-tier (possible) match, each in lexicon order."""
     normalised = normalised or normalise(text)
-    spans_by_category: dict[str, list[tuple[int, int]]] = {}
+    definite: dict[str, list[tuple[int, int]]] = {}
+    review: dict[str, list[tuple[int, int]]] = {}
     for lexicon in lexicons:
         compiled = _compiled(lexicon)
-        spans = _spans(compiled.include, normalised.text)
-        for first, second, words in compiled.near:
-            found = _near_spans(first, second, words, normalised.text)
-            spans.extend(span for span in found if not _overlaps(span, spans))
-        if compiled.exclude is not None and spans:
-            excluded = _spans(compiled.exclude, normalised.text)
+        spans = _matched(compiled.include, compiled.near, normalised)
+        weaker = _matched(compiled.review, compiled.review_near, normalised)
+        if compiled.exclude is not None and (spans or weaker):
+            excluded = compiled.exclude.spans(normalised)
             spans = [span for span in spans if not _overlaps(span, excluded)]
-        spans_by_category[lexicon.category] = spans
+            weaker = [span for span in weaker if not _overlaps(span, excluded)]
+        definite[lexicon.category] = spans
+        review[lexicon.category] = weaker
     detections: list[Detection] = []
+    possible: list[Detection] = []
     for lexicon in lexicons:
-        spans = spans_by_category[lexicon.category]
+        spans, weaker = definite[lexicon.category], review[lexicon.category]
         for stronger in lexicon.yields_to:
-            stronger_spans = spans_by_category.get(stronger, [])
+            stronger_spans = definite.get(stronger, [])
             spans = [span for span in spans if not _overlaps(span, stronger_spans)]
-        if not spans:
-            continue
-        evidence = sorted({normalised.quote(start, end) for start, end in spans})
-        negated = sorted(
-            {
-                word
-                for start, _ in spans
-                if (word := _negation_before(normalised.text, start)) is not None
-            }
-        )
-        detections.append(
-            Detection(
-                category=lexicon.category,
-                queue=lexicon.queue,
-                evidence=tuple(evidence),
-                negated=tuple(negated),
-            )
-        )
-    return detections
+            stronger_spans = stronger_spans + review.get(stronger, [])
+            weaker = [span for span in weaker if not _overlaps(span, stronger_spans)]
+        if spans:
+            detections.append(_detection(lexicon, spans, normalised, "definite"))
+        elif weaker:
+            possible.append(_detection(lexicon, weaker, normalised, "review"))
+    return detections + possible

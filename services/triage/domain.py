@@ -8,7 +8,9 @@ Order of evaluation, each step explained by a reason:
    then raises it (the largest raise wins, never past P0); tags are the union.
 2. A surge of reports about the same subject raises the priority to the surge priority.
 3. Safety detectors (threat to life, self-harm, child safety) come last and force P0, the
-   critical severity and their own queue: no ordinary rule can lower them.
+   critical severity and their own queue: no ordinary rule can lower them. A report with
+   only review-tier (possible) safety matches takes that category, at least P1 and high
+   severity, on the ``safety-review`` queue, with a reason saying it is a possible match.
 4. SLA: the priority's policy, the winning rule's policy and the category's statutory clock
    all apply; the earliest deadline of each kind wins.
 """
@@ -31,6 +33,9 @@ from shared.events import Priority, Reason, Report, utcnow
 
 _PRIORITIES = list(Priority)
 _LEAST_URGENT = len(_PRIORITIES)
+# Where review-tier (possible) safety matches go, and how urgently.
+SAFETY_REVIEW_QUEUE = "safety-review"
+SAFETY_REVIEW_PRIORITY = Priority.P1
 
 
 @dataclass(frozen=True)
@@ -99,9 +104,8 @@ def _text_evidence(rule: CompiledRule, text: str, normalised: NormalisedText) ->
         return []
     evidence: set[str] = set()
     if rule.keywords is not None:
-        for match in rule.keywords.finditer(normalised.text):
-            if match.end() > match.start():
-                evidence.add(normalised.quote(match.start(), match.end()))
+        for start, end in rule.keywords.spans(normalised):
+            evidence.add(normalised.quote(start, end))
     if rule.regex is not None:
         evidence.update(m.group(0).lower() for m in rule.regex.finditer(text) if m.group(0))
     return sorted(evidence) if evidence else None
@@ -199,12 +203,20 @@ def decide(
         tags = sorted({*tags, "surge"})
 
     detections = tuple(detect(text, normalised=normalised))
-    safety = bool(detections) or category in SAFETY_CATEGORIES
-    if detections:
-        category = detections[0].category
+    definite = [detection for detection in detections if detection.tier == "definite"]
+    safety = bool(definite) or category in SAFETY_CATEGORIES
+    if definite:
+        category = definite[0].category
     if safety:
         priority, severity = Priority.P0, "critical"
         queue = SAFETY_CATEGORIES[category]
+    elif detections:
+        # Only possible matches: a person on the safety-review queue confirms or clears.
+        category, queue = detections[0].category, SAFETY_REVIEW_QUEUE
+        priority = min(priority, SAFETY_REVIEW_PRIORITY, key=_PRIORITIES.index)
+        if SEVERITY_RANK.get(severity, _LEAST_URGENT) > SEVERITY_RANK["high"]:
+            severity = "high"
+        tags = sorted({*tags, "safety-review"})
     reasons = [_safety_reason(detection) for detection in detections] + reasons
     if not reasons:
         reasons = [Reason(rule="default", detail="no rule matched", evidence=[])]
@@ -234,6 +246,12 @@ def decide(
 
 def _safety_reason(detection: Detection) -> Reason:
     detail = f"safety detector: {detection.category} (P0, not overridable by rules)"
+    if detection.tier == "review":
+        detail = (
+            f"safety detector: possible {detection.category} (weaker signal): sent to the "
+            f"{SAFETY_REVIEW_QUEUE} queue at {SAFETY_REVIEW_PRIORITY.value} for a person to "
+            "confirm or clear"
+        )
     if detection.negated:
         detail += f"; negation nearby ({', '.join(detection.negated)}), kept for human review"
     return Reason(

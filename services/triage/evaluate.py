@@ -4,19 +4,23 @@
 ``{"text": ..., "language": ..., "label": "threat_to_life" | "self_harm" | "child_safety" |
 "none"}`` (default: ``tests/data/triage_labelled.jsonl``), classifies each text with the
 shipped rules and prints precision, recall and F1 per safety category, overall and per
-language. ``--errors`` also lists every miss and false alarm.
+language, twice: counting only what reaches the category at P0 (definite detections), then
+counting review-tier (possible) matches routed to the safety-review queue as caught too.
+``--errors`` also lists every miss and false alarm of the second view, and which examples
+were only sent to review. ``--bench`` instead times the classifier (CPU ms per report).
 """
 
 import argparse
 import json
 import sys
+import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from services.triage.domain import classify
-from services.triage.rules import SAFETY_CATEGORIES
-from shared.events import Report
+from services.triage.rules import SAFETY_CATEGORIES, builtin_rules
+from shared.events import Priority, Report
 
 DEFAULT_SET = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_labelled.jsonl"
 NONE = "none"
@@ -65,9 +69,19 @@ def load(path: Path) -> list[Example]:
     return examples
 
 
-def predict(text: str) -> str:
+def predict(text: str, *, include_review: bool = False) -> str:
+    """The safety category ``text`` is caught as, else ``none``: at P0 only, or also as a
+    possible match sent to the review queue when ``include_review``."""
+    category, definite = predict_tiered(text)
+    return category if definite or include_review else NONE
+
+
+def predict_tiered(text: str) -> tuple[str, bool]:
+    """(safety category or ``none``, whether it is at P0 rather than sent to review)."""
     decision = classify(Report(title=text[:500], body=text[500:]))
-    return decision.category if decision.category in SAFETY_CATEGORIES else NONE
+    if decision.category not in SAFETY_CATEGORIES:
+        return NONE, False
+    return decision.category, decision.priority is Priority.P0
 
 
 def score(pairs: list[tuple[Example, str]]) -> list[Score]:
@@ -104,31 +118,99 @@ def _table(title: str, scores: list[Score]) -> str:
 
 
 def report(examples: list[Example], *, show_errors: bool) -> str:
-    pairs = [(example, predict(example.text)) for example in examples]
+    tiered = [(example, predict_tiered(example.text)) for example in examples]
+    views = {
+        "caught at P0": [
+            (example, category if definite else NONE) for example, (category, definite) in tiered
+        ],
+        "caught at P0 or sent to review": [
+            (example, category) for example, (category, _) in tiered
+        ],
+    }
     labels = Counter(example.label for example in examples)
     out = [
         f"{len(examples)} examples: "
-        + ", ".join(f"{label} {count}" for label, count in sorted(labels.items())),
-        _table("all languages", score(pairs)),
+        + ", ".join(f"{label} {count}" for label, count in sorted(labels.items()))
     ]
-    for language in sorted({example.language for example in examples}):
-        subset = [pair for pair in pairs if pair[0].language == language]
-        out.append(_table(f"language {language} ({len(subset)} examples)", score(subset)))
+    for view, pairs in views.items():
+        out.append(f"== {view} ==")
+        out.append(_table("all languages", score(pairs)))
+        for language in sorted({example.language for example in examples}):
+            subset = [pair for pair in pairs if pair[0].language == language]
+            out.append(_table(f"language {language} ({len(subset)} examples)", score(subset)))
+    pairs = views["caught at P0 or sent to review"]
     errors = [(example, predicted) for example, predicted in pairs if predicted != example.label]
+    reviewed = [
+        (example, category)
+        for example, (category, definite) in tiered
+        if category != NONE and not definite
+    ]
     out.append(f"errors: {len(errors)}")
     if show_errors:
         out.extend(
             f"  [{example.language}] expected {example.label}, got {predicted}: {example.text}"
             for example, predicted in errors
         )
+    out.append(f"sent to review (P1), not P0: {len(reviewed)}")
+    if show_errors:
+        out.extend(
+            f"  [{example.language}] expected {example.label}, review {category}: {example.text}"
+            for example, category in reviewed
+        )
     return "\n".join(out)
+
+
+def bench_reports(count: int = 500) -> list[Report]:
+    """Benchmark-like reports (about 300 characters): half support, half a threat."""
+    reports: list[Report] = []
+    for number in range(count // 2):
+        reports.append(
+            Report(
+                title=f"I was charged twice, order {number}",
+                body="Threatening messages since this morning, screenshots attached. " * 4,
+            )
+        )
+        reports.append(
+            Report(
+                title="He says he is going to kill me tonight",
+                body=f"User {number} keeps sending messages about where I live, please help, "
+                "it is getting worse. " * 3,
+            )
+        )
+    return reports
+
+
+def bench(*, count: int = 500, repeats: int = 7) -> str:
+    """CPU time of :func:`classify` per report: the best and the median of ``repeats`` runs
+    (the best is the least disturbed by other work on the machine)."""
+    ruleset = builtin_rules()
+    reports = bench_reports(count)
+    for item in reports[:20]:
+        classify(item, ruleset=ruleset)
+    runs: list[float] = []
+    for _ in range(repeats):
+        started = time.process_time()
+        for item in reports:
+            classify(item, ruleset=ruleset)
+        runs.append((time.process_time() - started) * 1000 / len(reports))
+    runs.sort()
+    return (
+        f"classify: {len(reports)} reports x {repeats} runs, CPU ms/report: "
+        f"best {runs[0]:.3f}, median {runs[len(runs) // 2]:.3f}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_SET)
     parser.add_argument("--errors", action="store_true", help="list every misclassification")
+    parser.add_argument(
+        "--bench", action="store_true", help="time classify on benchmark-like reports instead"
+    )
     arguments = parser.parse_args(argv)
+    if arguments.bench:
+        sys.stdout.write(bench() + "\n")
+        return 0
     sys.stdout.write(report(load(arguments.path), show_errors=arguments.errors) + "\n")
     return 0
 

@@ -24,7 +24,7 @@ from pydantic import (
     model_validator,
 )
 
-from services.triage.detectors import compile_phrase
+from services.triage.detectors import PhraseMatcher
 from services.triage.sla import BusinessCalendar, parse_duration
 from shared.config import ConfigError
 from shared.events import Priority
@@ -271,8 +271,8 @@ def _semantic_problems(parsed: RulesFile) -> list[RuleProblem]:
             )
         for keyword in rule.when.keywords or []:
             try:
-                re.compile(compile_phrase(keyword))
-            except re.error as error:
+                PhraseMatcher([keyword])
+            except (re.error, ValueError) as error:
                 problems.append(RuleProblem(rule.name, "when.keywords", f"{keyword!r}: {error}"))
     sla = parsed.sla
     for priority in Priority:
@@ -306,7 +306,7 @@ def _semantic_problems(parsed: RulesFile) -> list[RuleProblem]:
 class CompiledRule:
     rule: Rule
     order: int
-    keywords: re.Pattern[str] | None
+    keywords: PhraseMatcher | None
     regex: re.Pattern[str] | None
 
 
@@ -342,11 +342,7 @@ class RuleSet:
 
 
 def _compile(rule: Rule, order: int) -> CompiledRule:
-    keywords = (
-        re.compile("|".join(compile_phrase(keyword) for keyword in rule.when.keywords))
-        if rule.when.keywords
-        else None
-    )
+    keywords = PhraseMatcher(rule.when.keywords) if rule.when.keywords else None
     regex = (
         re.compile("|".join(f"(?:{pattern})" for pattern in rule.when.regex), re.IGNORECASE)
         if rule.when.regex

@@ -108,5 +108,8 @@ def test_every_expression_names_exposed_metrics(
         "vigil_escalations_open",
         "vigil_consumer_lag_messages",
         "vigil_events_dead_lettered_total",
+        # SLA now: from the escalation service's database at scrape time.
+        "vigil_escalation_sla_at_risk",
+        "vigil_escalation_sla_breached",
     ):
         assert name in charted, name

@@ -1,6 +1,7 @@
 """The escalation API over ASGI: the auth matrix, restricted categories, filters and cursor
 pagination, ack / resolve / reassign / snooze / notes, on-call lookups and the audit log."""
 
+import json
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -11,19 +12,31 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from prometheus_client.parser import text_string_to_metric_families
 
-from services.escalation import flows
+from services.escalation import flows, store
 from services.escalation.main import create_app
 from services.escalation.settings import EscalationSettings
-from shared.events import Priority, Reason, TicketTriagedData, TicketTriagedV1
+from shared.events import (
+    Priority,
+    Reason,
+    TicketTriagedData,
+    TicketTriagedV1,
+    TrendDetectedData,
+    TrendDetectedV1,
+    TriageOverride,
+    TriageOverrideFrom,
+)
 from shared.service import ServiceState
+from shared.topics import TICKETS_TRIAGED, TRENDS
+from shared.tracing import new_traceparent
 from tests.unit.escalation.helpers import (
     WEBHOOK_SECRET,
     WEBHOOK_SECRET_ENV,
     FakeClock,
     write_escalation_config,
 )
-from tests.unit.helpers import PROBLEM_JSON, bearer
+from tests.unit.helpers import PROBLEM_JSON, bearer, wait_until
 
 KEYS = {
     "viewer": "k-viewer",
@@ -353,3 +366,200 @@ async def test_the_audit_log_pages_and_filters(api: Api) -> None:
     )
     assert datetime.fromisoformat(ack["at"]).tzinfo is not None
     assert datetime.fromisoformat(ack["at"]) <= api.clock().astimezone(UTC)
+
+
+# --- trends, overrides and traces through the consumer (in-process bus) ------------------
+
+
+async def _publish(api: Api, topic: str, event: TrendDetectedV1 | TicketTriagedV1) -> None:
+    await api.state.bus.send(
+        api.state.settings.topic(topic), key=event.subject, value=event.to_bytes()
+    )
+
+
+async def _listed(api: Api, **params: str) -> dict[str, Any]:
+    async def probe() -> dict[str, Any] | None:
+        response = await api.call("GET", "/v1/escalations", "viewer", params=params)
+        items: list[dict[str, Any]] = response.json()["items"]
+        return items[0] if items else None
+
+    return await wait_until(probe, what=f"escalation {params}")
+
+
+async def test_a_trend_event_opens_an_escalation_acked_through_the_api(api: Api) -> None:
+    parent = new_traceparent()
+    trend_id = str(uuid.uuid4())
+    trend = TrendDetectedV1(
+        source="/vigil/metrics",
+        subject=trend_id,
+        traceparent=parent,
+        data=TrendDetectedData(
+            category="spam",
+            channel="zendesk",
+            window_start=api.clock() - timedelta(minutes=5),
+            window_end=api.clock(),
+            count=30,
+            baseline=2.0,
+            score=12.0,
+            trend_id=trend_id,
+        ),
+    )
+
+    await _publish(api, TRENDS, trend)
+    await _publish(api, TRENDS, trend)  # redelivered: still one escalation
+    listed = await _listed(api, kind="trend")
+    acked = await api.call("POST", f"/v1/escalations/{listed['id']}/ack", "responder")
+    tickets = await api.call("GET", "/v1/escalations", "viewer", params={"kind": "ticket"})
+
+    assert (listed["kind"], listed["ticket_id"], listed["policy"]) == (
+        "trend",
+        trend_id,
+        "spam-waves",
+    )
+    assert (listed["priority"], listed["queue"], listed["assignee"]) == (
+        "P2",
+        "trends-review",
+        "bob",
+    )
+    assert acked.status_code == 200
+    assert acked.json()["status"] == "acknowledged"
+    assert tickets.json()["items"] == []
+    assert api.state.db is not None
+    async with api.state.db.session() as session:
+        rows = await store.timeline(session, listed["id"])
+    assert [row.type.split(".")[2] for row in rows] == ["opened", "acknowledged"]
+    traces = {json.loads(row.payload)["traceparent"].split("-")[1] for row in rows}
+    assert traces == {parent.split("-")[1]}
+
+
+async def test_an_override_below_p1_resolves_through_the_consumer(api: Api) -> None:
+    escalation_id = await api.open()
+    assert api.state.db is not None
+    async with api.state.db.session() as session:
+        escalation = await store.get_escalation(session, escalation_id)
+    assert escalation is not None
+    downgrade = TicketTriagedV1(
+        source="/vigil/triage",
+        subject=escalation.ticket_id,
+        data=TicketTriagedData(
+            ticket_id=escalation.ticket_id,
+            channel="tests",
+            category="harassment",
+            severity="low",
+            priority=Priority.P3,
+            queue="q",
+            reasons=[Reason(rule="override", detail="manual")],
+            rules_version="t",
+            received_at=api.clock(),
+            triaged_at=api.clock(),
+            override=TriageOverride(
+                by="ada",
+                reason="not urgent",
+                at=api.clock(),
+                previous=TriageOverrideFrom(
+                    category="harassment", severity="high", priority=Priority.P1, queue="q"
+                ),
+            ),
+        ),
+    )
+
+    await _publish(api, TICKETS_TRIAGED, downgrade)
+    resolved = await _listed(api, ticket_id=escalation.ticket_id, status="resolved")
+    detail = (await api.call("GET", f"/v1/escalations/{escalation_id}", "viewer")).json()
+
+    assert resolved["resolved_by"] == "override:ada"
+    last = detail["timeline"][-1]
+    assert (last["type"], last["actor"], last["reason"]) == (
+        "vigil.escalation.resolved.v1",
+        "override:ada",
+        "override P1 -> P3",
+    )
+
+
+# --- SLA gauges computed at scrape time --------------------------------------------------
+
+
+def _gauges(exposition: str, name: str) -> dict[tuple[str, str], float]:
+    return {
+        (sample.labels["priority"], sample.labels["sla"]): sample.value
+        for family in text_string_to_metric_families(exposition)
+        for sample in family.samples
+        if sample.name == name
+    }
+
+
+async def _plain(client: httpx.AsyncClient, name: str) -> float:
+    exposition = (await client.get("/metrics")).text
+    [value] = [
+        sample.value
+        for family in text_string_to_metric_families(exposition)
+        for sample in family.samples
+        if sample.name == name
+    ]
+    return value
+
+
+async def _sla_now(client: httpx.AsyncClient) -> dict[str, dict[tuple[str, str], float]]:
+    exposition = (await client.get("/metrics")).text
+    return {
+        state: _gauges(exposition, f"vigil_escalation_sla_{state}")
+        for state in ("at_risk", "breached")
+    }
+
+
+async def test_sla_gauges_are_computed_from_the_database_at_scrape_time(
+    api: Api, settings_kwargs: dict[str, Any]
+) -> None:
+    start = api.clock()
+    ticket_id = str(uuid.uuid4())
+    event = TicketTriagedV1(
+        source="/tests",
+        subject=ticket_id,
+        data=TicketTriagedData(
+            ticket_id=ticket_id,
+            channel="tests",
+            category="harassment",
+            severity="high",
+            priority=Priority.P1,
+            queue="q",
+            reasons=[Reason(rule="t", detail="t")],
+            rules_version="t",
+            received_at=start,
+            triaged_at=start,
+            first_response_due=start + timedelta(minutes=30),
+            resolution_due=start + timedelta(hours=1),
+        ),
+    )
+    assert api.state.db is not None
+    escalation = await flows.open_for_ticket(
+        api.state.db, event, config=api.state.extras["config"], now=start
+    )
+    first, resolution = ("P1", "first_response_due"), ("P1", "resolution_due")
+
+    quiet = await _sla_now(api.client)
+    assert await _plain(api.client, "vigil_escalation_timers_pending") == 5.0  # ack + 2x2 SLA
+    api.clock.advance(timedelta(minutes=20))  # first response at risk after 15 minutes
+    early = await _sla_now(api.client)
+    api.clock.advance(timedelta(minutes=30))  # 50 min: first response late, resolution at risk
+    late = await _sla_now(api.client)
+    await api.call("POST", f"/v1/escalations/{escalation.id}/ack", "responder")
+    acked = await _sla_now(api.client)
+
+    assert quiet == {"at_risk": {}, "breached": {}}
+    assert early == {"at_risk": {first: 1.0}, "breached": {}}
+    assert late == {"at_risk": {resolution: 1.0}, "breached": {first: 1.0}}
+    # The acknowledgement is the first response: only the resolution clock still counts.
+    assert acked == {"at_risk": {resolution: 1.0}, "breached": {}}
+
+    # A fresh process on the same database reports the same, before any timer fires.
+    restarted: FastAPI = create_app(
+        EscalationSettings(**settings_kwargs, timer_interval_seconds=3600), clock=api.clock
+    )
+    async with restarted.router.lifespan_context(restarted):
+        transport = httpx.ASGITransport(app=restarted)
+        async with httpx.AsyncClient(transport=transport, base_url="http://e2") as client:
+            assert await _sla_now(client) == acked
+    await api.call("POST", f"/v1/escalations/{escalation.id}/resolve", "responder")
+    assert await _sla_now(api.client) == {"at_risk": {}, "breached": {}}
+    # Resolving stopped its clocks (the reminder set by the ack included).
+    assert await _plain(api.client, "vigil_escalation_timers_pending") == 0.0

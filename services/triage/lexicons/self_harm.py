@@ -1,6 +1,49 @@
 """Self-harm and suicide: first-person risk, and encouraging someone to do it."""
 
-from services.triage.lexicons.types import Lexicon
+from services.triage.lexicons.types import Lexicon, Near
+
+_BODY = "arm|arms|wrist|wrists|thigh|thighs|leg|legs|skin|stomach|body"
+# A farewell and a method or place, in either order: "texted me goodbye, he's on the bridge".
+_FAREWELL = (
+    "goodbye|goodbyes|farewell|farewells|letters-to-everyone|last-message|last-words",
+    "despedida|despedirme|despidio|despidió|adios|adiós|carta|cartas",
+    "despedida|despedir|despediu|adeus|carta|cartas",
+    "selamat-tinggal|perpisahan|pamit|surat-wasiat",
+    "adieu|adieux|lettre|lettres",
+)
+# Taking all of a medicine, in any person and language: "take all her antidepressants".
+_TAKE_ALL = (
+    "take|taking|took|swallow|swallowed|swallowing|down|downed|ate all|every|the-whole-bottle",
+    "tomar|tomarme|tomarse|tomo|tomó|tome|tragar|tragarme|tragarse todas|todos",
+    "tomar|tomei|tomou|tomando|engolir|engoli todos|todas",
+    "minum|meminum|menelan|nelan semua|sebotol|sekaligus",
+    "prendre|pris|avaler|avale|avalé tous|toutes",
+)
+_MEDICINES = (
+    "pills|meds|medication|medications|tablets|antidepressants|painkillers|sleeping-pills|"
+    "tylenol|paracetamol|insulin|pastillas|pildoras|píldoras|medicamentos|remedios|"
+    "comprimidos|remédios|obat|pil|pilules|cachets|medicaments|médicaments|somniferes|"
+    "somnifères",
+)
+# Jumping from a height or onto rails: "loncat dari lantai 10", "tirarme a las vías".
+_JUMP = (
+    "jump|jumping|jumped|throw-myself|throw-herself|throw-himself|step-off|leap|"
+    "saltar|tirarme|tirarse|aventarme|lanzarme|pular|me-jogar|se-jogar|loncat|lompat|"
+    "terjun|sauter|me-jeter|se-jeter|me-lancer",
+)
+_HEIGHTS = (
+    "floor|storey|story|rooftop|roof|ledge|tracks|rails|train|overpass|piso|vias|vías|"
+    "tren|azotea|andar|trilhos|trem|telhado|lantai|atap|rel|kereta|etage|étage|rails|"
+    "train|toit|viaduc",
+)
+_METHOD = (
+    "bridge|roof|rooftop|ledge|cliff|balcony|train-tracks|tracks|pills|rope|noose|gun|razor|"
+    "blade|overdose",
+    "puente|azotea|techo|pastillas|cuerda|vias-del-tren",
+    "ponte|telhado|predio|prédio|remedios|remédios|comprimidos|corda|trilhos",
+    "jembatan|atap|gedung|obat|tali|rel-kereta",
+    "pont|toit|falaise|cachets|medicaments|médicaments|corde|voie-ferree",
+)
 
 SELF_HARM = Lexicon(
     category="self_harm",
@@ -31,7 +74,7 @@ SELF_HARM = Lexicon(
             "took|take|taking|swallowed|swallow a|the? bunch|bottle of pills",
             "nobody|no-one will|would miss me|him|her",
             "goodbye note|letter",
-            "take|taking|took|swallow|swallowed all|a? my|her|his|their|the? pills|meds|tablets",
+            "take|taking|took|swallow|swallowed all|every my|her|his|their|the? pills|meds|tablets",
             "end it tonight|today|now",
             "tired|done|sick with|of life|living",
             "deserve to die",
@@ -39,6 +82,70 @@ SELF_HARM = Lexicon(
             "started cutting",
             "overdose on purpose",
             "slit my wrists",
+            # Passive and indirect ideation, farewells, methods, third person.
+            "kill|killing|kms himself|herself|themselves|themself",
+            "end|ending|take|taking his|her|their own? life",
+            "cut|cutting|hurt|hurting|harm|harming|starve|starving|burn|burning|punish|"
+            "punishing|hang|hanging|choke|choking|drown|drowning myself|himself|herself|"
+            "themselves|themself",
+            "wish|wished i was|were|could-be dead|gone|never-born",
+            "wish|wishes|wished i|she|he|they was|were|had-been never-born",
+            "want|wants|wanna to? stop-existing|not-exist|cease-to-exist|disappear-forever",
+            "wish i could|would die|disappear|sleep-forever|not-wake-up|stop-existing",
+            "why bother living|going-on|being-alive",
+            "what's|whats|what-is the point of|in living|life|going-on|being-alive",
+            "no point in? living|going-on|being-alive",
+            "nothing|nobody|no-one left? to live for",
+            "lost the will to live",
+            "don't|dont|do-not want to exist|be-here-anymore|be-around|be-alive|live-anymore",
+            "tired|sick of being alive|existing|breathing",
+            "won't|wont|will-not|not going-to|gonna? be here|around much-longer|for-long|"
+            "after-tonight",
+            "won't|wont|will-not be here|around anymore",
+            "everyone|everybody|they|you|my-family would|will be better off without me",
+            "better off without me|her|him",
+            "this is my last goodbye|message|post|day|night",
+            "goodbye cruel world",
+            "goodbye forever",
+            "final goodbye|goodbyes",
+            "jump|jumping|jumped|throw-myself|throw-herself|throw-himself off|from the|a|this? "
+            "bridge|roof|rooftop|building|cliff|balcony|ledge|tower|overpass",
+            "jump|jumping|step|stepping|throw-myself|throw-herself|throw-himself in front of "
+            "a|the train|bus|truck|car",
+            "swallow*|took|take|taking|ate all|every|a-bunch-of|the-whole-bottle "
+            "pills|meds|tablets",
+            "how many pills|tablets|meds to-die|would-kill|does-it-take|to-overdose|to-take-to-die",
+            "lethal dose",
+            "stockpiling|hoarding|saving-up|saved-up pills|meds|tablets",
+            "fresh|new|deep cuts|scars|burns on my|her|his " + _BODY,
+            "cutting|cut|slicing|slit|carving|burning my|her|his " + _BODY,
+            "cut|cuts|cutting herself|himself|themselves",
+            "razor|blade to my|her|his " + _BODY,
+            "tie|tied|tying a noose",
+            "bought|buying|got|have a rope|noose to hang",
+            "my last day|night on earth|alive",
+            "don't|dont|do-not deserve to live|be-alive|exist",
+            "neck|rope|hang yourself|urself",
+            "drink bleach",
+            "you should|should-just die|kill-yourself|end-it",
+            "do everyone|the-world|us a favor|favour and die|kill-yourself|end-it",
+            "wanna|want-to|going-to|gonna end it",
+            "end it all",
+            "planning|planned|plan my suicide|death|exit",
+            "painless|easiest|easy|quickest|fastest|best|quick way|ways|method|methods to "
+            "die|kill-myself|end-it|end-my-life|commit-suicide",
+            "whole|entire|full bottle|pack|packet|box of sleeping|my? pills|tablets|meds|"
+            "painkillers|tylenol|paracetamol|sleeping-pills",
+            "don't|dont|do-not|doesn't|doesnt|didn't|didnt want to wake-up|live|be-alive|"
+            "exist|be-here",
+            "tonight is|will-be the night|day i end|end-it|die|do-it",
+            "end things tonight|today|now|for-good",
+            "drink|drank|drinking|swallow|swallowed poison|bleach|antifreeze",
+            "poison|poisoning myself|herself|himself",
+            "until|till|til it|they|i bleed|bleeds|bled",
+            "jump|jumping|leap|leaping to my|her|his|their death",
+            "scratch|scratching|scratched|carve|carving|carved|burn|burning|pick|picking my|"
+            "her|his arms|wrists|thighs|legs|skin until",
         ),
         "es": (
             "suicid*",
@@ -54,6 +161,36 @@ SELF_HARM = Lexicon(
             "acabar con mi vida",
             "quiero desaparecer",
             "no quiero despertar",
+            "no le veo|tiene sentido a|en? seguir viviendo|vivir|la-vida",
+            "sin sentido seguir viviendo|vivir",
+            "ya no quiero estar aqui|vivo|viva",
+            "ya no quiero seguir",
+            "quiero dejar de existir|vivir",
+            "ojala|ojalá estuviera|estar muerto|muerta",
+            "ojala|ojalá no hubiera nacido",
+            "no deberia|debería haber nacido",
+            "tomarme|tome|tomé|me-tome|me-tomé todas las pastillas",
+            "me voy a tirar|lanzar|aventar de|del|por|al puente|edificio|azotea|balcon|tren",
+            "tirarme|lanzarme|aventarme de|del|por|al puente|edificio|azotea|balcon|tren|la",
+            "ahorcarme|colgarme",
+            "cortarme las venas",
+            "me voy a pegar|dar un tiro|balazo",
+            "pegarme un tiro|balazo",
+            "se quiere matar|suicidar",
+            "se va a matar|suicidar|tirar",
+            "estaria|estaría|estarian|estarían|estaran|estarán mejor sin mi|mí",
+            "es mi despedida",
+            "me despido de todos|ustedes",
+            "no estare|estaré aqui|aquí mañana",
+            "me corte|corté|me-corto|cortandome|cortándome los brazos|las-muñecas|el-brazo",
+            "nadie me extrañaria|extrañaría",
+            "matate|mátate|suicidate|suicídate",
+            "acabar con todo|mi-vida",
+            "cortarme|cortarse|cortar|cortando|corto|corta las venas|muñecas",
+            "no le veo|tiene|encuentro|encuentra sentido a|en? la-vida|vivir|seguir",
+            "quiere|quiero|queria|quería|quisiera morir*",
+            "quitarme|quitarse|quitarte la vida",
+            "tomar|tomarse|tomarme|tomo|tomó veneno",
         ),
         "pt": (
             "suicid*",
@@ -67,6 +204,33 @@ SELF_HARM = Lexicon(
             "nao aguento mais viver",
             "sentido em|de viver",
             "acabar com tudo",
+            "tirar a|minha propria? vida",
+            "nao|não vejo sentido em|de viver|na-vida|continuar",
+            "queria estar morto|morta",
+            "queria nao|não ter nascido",
+            "nao|não queria ter nascido",
+            "quero sumir|desaparecer pra|para sempre",
+            "me jogar da|do|de-uma|de-um ponte|predio|prédio|janela|telhado|viaduto",
+            "me jogar na frente do|de-um trem|onibus|ônibus|carro|caminhao",
+            "me enforcar",
+            "cortar os pulsos",
+            "me|se cortando|cortei",
+            "se corta|machuca de-proposito|de-propósito",
+            "se corta|cortando|machuca todo-dia|todos-os-dias|de-novo|sempre|os-bracos|"
+            "os-braços|os-pulsos",
+            "hasta|até|ate|sampai|jusqu'a|jusqu'à sangrar|berdarah|saigner",
+            "tomar|tomei|engolir todos|todas os|as remedios|remédios|comprimidos",
+            "vou|quero|vontade-de|pensando-em me dar um tiro",
+            "estariam|vão-ficar|vao-ficar melhor sem mim",
+            "nao|não vou estar aqui amanha|amanhã",
+            "quer|vai se matar",
+            "minha carta de despedida",
+            "ninguem|ninguém vai sentir minha falta",
+            "se mata|mate-se",
+            "nao|não quero|queria mais? acordar",
+            "acabar com a? minha propria? vida",
+            "quero|queria|so-queria|só-queria|quer morrer",
+            "tomar|tomou|tomei|beber veneno|chumbinho",
         ),
         "id": (
             "bunuh diri",
@@ -77,6 +241,22 @@ SELF_HARM = Lexicon(
             "sayat tangan",
             "mengakhiri semua*",
             "capek|lelah hidup",
+            "pengin|pingin|kepengen|pengen|ingin|mau mati aja|saja",
+            "mending|lebih-baik aku|gue|gw? mati",
+            "gantung diri",
+            "loncat|lompat dari jembatan|gedung|atap",
+            "minum obat banyak|sebanyak-banyaknya|semua",
+            "overdosis",
+            "nyilet|menyilet|silet|sayat tangan|lengan|nadi",
+            "potong nadi",
+            "gak|tidak|ga|nggak ada gunanya|artinya hidup",
+            "hidup gak|tidak|ga|nggak ada artinya|gunanya",
+            "ingin|mau|pengen menghilang selamanya",
+            "tidak|gak|ga|nggak mau bangun lagi",
+            "mau|ingin|pengen mengakhiri semuanya|hidupku|hidupnya",
+            "dia|ia mau|ingin|akan bunuh diri",
+            "minum|meminum|menelan|nelan racun|baygon|obat-nyamuk|pestisida",
+            "pergi selamanya|untuk-selamanya",
         ),
         "fr": (
             "suicid*",
@@ -88,12 +268,111 @@ SELF_HARM = Lexicon(
             "automutil*",
             "me scarifier",
             "me faire du mal",
+            "disparaitre pour toujours",
+            "ne plus me reveiller",
+            "ne jamais me reveiller",
+            "en finir",
+            "me|se|te foutre en l'air",
+            "me jeter d'un|du|sous pont|toit|immeuble|train|balcon|fenetre",
+            "me pendre",
+            "me couper|taillader les veines|poignets",
+            "me taillader|tailladee|tailladée",
+            "avaler|avale|avalé tous mes|mes cachets|medicaments|médicaments",
+            "plus aucune|aucune raison de vivre",
+            "j'aimerais|je-voudrais etre mort|morte",
+            "je ne serai plus la|là demain",
+            "lettre d'adieu",
+            "marre de vivre",
+            "mieux sans moi",
+            "va|veut se tuer|suicider",
+            "tue-toi|suicide-toi",
+            "sauter|se-jeter|me-jeter du|d'un|depuis|par-la pont|toit|immeuble|balcon|fenetre",
+            "veux|veut|voulais|voulait|envie-de|envie-d' mourir|disparaitre",
+            "avaler|boire|bu|avale du? poison|javel",
         ),
+    },
+    near=(
+        Near(first=_FAREWELL, second=_METHOD, words=10),
+        Near(first=_TAKE_ALL, second=_MEDICINES, words=3),
+        Near(first=_JUMP, second=_HEIGHTS, words=4),
+        # "standing on the bridge and says he's going to jump"
+        Near(
+            first=("on|at|standing-on|sitting-on the|a edge|bridge|ledge|roof|rooftop|balcony",),
+            second=("jump|jumping|end-it|let-go|saltar|pular|loncat|lompat|sauter",),
+            words=8,
+        ),
+    ),
+    review={
+        "en": (
+            "i'm|im|i-am|i-feel-like a|such-a|just-a burden",
+            "burden to|on everyone|my-family|everybody",
+            "giving|gave|give away my|all-my stuff|things|belongings|possessions",
+            "can't|cant|cannot take|do it|this|this-anymore anymore",
+            "see you on the other side",
+            "no way out",
+            "except|but ending it",
+            "tell my|our mom|mum|dad|family|parents|kids|sister|brother i love",
+            "wrote|written|writing my will|a-suicide-note|goodbye-letters",
+            "i'm|im|i-am ready to go|to-die|to-end-it",
+            "want|wanted|need it|everything|this all? to stop|end|be-over",
+            "this is the end for me",
+            "end things",
+            "ways to die",
+            "bought|buying|got a rope",
+            "saying|said|say goodbye to everyone",
+            "won't|wont|will-not be here tomorrow",
+            "pro ana|mia",
+            "proana|thinspo|thinspiration",
+            "stopped eating",
+            "want to disappear",
+            "want|wanna|going-to|gonna sleep forever",
+            "hopeless|worthless and alone",
+            "i hate myself|my-life so much",
+            "go die",
+            "nobody|no-one would|will miss you|u",
+        ),
+        "es": (
+            "soy una carga",
+            "ya no puedo mas|más",
+            "ya no aguanto mas|más",
+            "regalando mis cosas",
+        ),
+        "pt": ("sou um fardo", "nao|não aguento mais", "dando minhas coisas"),
+        "id": ("udah|sudah gak|tidak|ga|nggak kuat", "aku cuma|hanya beban", "aku beban"),
+        "fr": ("je suis un fardeau", "je n'en peux plus", "je donne mes affaires"),
     },
     exclude=(
         "suicide squad|doors|door|mission|run|king|kings|bomber|bombers|bombing",
-        "suicide prevention|awareness",
+        "suicide|self-harm|selfharm prevention|awareness|hotline|helpline|resources|resource|"
+        "policy|page|rate|rates|support|help",
         "morrer|morrendo|morro de tanto? rir",
         "suicide's|suicides squad",
+        "kill|killed|killing himself|herself|themselves|myself in the game|match|round",
+        "cut|cutting|cuts my|her|his hair|nails|losses|costs|spending",
+        "dead-tired",
+        "en finir avec ce|cet|cette|ces|un|une|les|leur|leurs|des|ton|ta|tes|votre|vos",
+        "nao|não aguento mais esse|este|essa|esta|o|a aplicativo|app|bug|jogo|erro|site|"
+        "atualizacao|atualização",
+        "je n'en peux plus de|avec ce|cet|cette|ces bug|app|application|jeu|site|erreur|"
+        "mise-a-jour",
+        "no puedo|aguanto mas|más con esta|este|el|la aplicacion|aplicación|app|juego|error",
+        "can't|cant|cannot take it|this anymore with|from this|the app|update|bug|noise",
+        "go die in|on the|a? game|level|round|match",
+        "burning|burn my|her|his arm|arms|body on the|a? stove|oven|pan|iron",
+        "cut|cutting my|his|her arm|leg|thigh|skin|hand|finger on|with a|the? glass|paper|"
+        "can|knife|fence|box|bike",
+        "what's|whats|what-is the point of this|that|the feature|update|button|setting|app",
+        "can't|cant|cannot take it anymore with|from this|the app|update|bug|noise",
+        "jumping|jump|jumped off the bridge|roof in|into the? game|video|movie|scene",
+        "bridge|roof in the game",
+        "throw myself into work|it|this|the",
+        "drink bleach is|isn't",
+        "lethal dose of cuteness|caffeine",
+        "jump|jumped|jumping|skip|skipped to the|a|another|next|page|level|section|menu|map|"
+        "chapter|conclusions",
+        "cortarme|cortarte|cortarle|cortarles el-cuello|la-garganta|el-pescuezo|el-pelo|"
+        "el-cabello|las-unas|las-uñas",
+        "mourir|morir|morrer de rire|faim|soif|envie|ganas|vontade|fome|sede|risa|rir",
+        "want|wanted|need it|everything|this all? to stop|end|be-over so-i-can|and-then",
     ),
 )

@@ -1,8 +1,70 @@
 """Threats to life and violent threats against others."""
 
-from services.triage.lexicons.types import Lexicon
+from services.triage.lexicons.types import Lexicon, Near
 
-_VERBS = "kill|shoot|stab|murder|strangle|behead"
+_VERBS = "kill|shoot|stab|murder|strangle|behead|slaughter|butcher|massacre|lynch|gut"
+_TARGETS = "you|u|ya|him|her|them|everyone|everybody|people"
+_PEOPLE = "guy|girl|man|woman|dude|bitch|kid|teacher|cop|cops"
+_WEAPONS = "knife|knives|gun|guns|pistol|rifle|shotgun|machete|axe|blade|weapon|weapons|ar15|ak47"
+_HAVE = "have|got|carrying|brought|bringing|loaded|packing|holding"
+_PLACES = (
+    "outside|at|near|by|around|in-front-of your|ur|her|his|their house|home|door|"
+    "window|place|school|work|office|car"
+)
+# Weapon possession and a target's place, in either order, in any of the five languages.
+_WEAPON_WORDS = (
+    f"{_HAVE} a|an|my|the? {_WEAPONS}",
+    "tengo|traigo|llevo un|una|mi? cuchillo|navaja|pistola|arma|machete|fusil",
+    "tenho|trouxe|levo|estou-com uma|um|minha|meu? faca|arma|pistola|revolver|facao|espingarda",
+    "bawa|membawa|punya|pegang pisau|golok|pistol|senjata|celurit|parang",
+    "j'ai un|une|mon? couteau|flingue|arme|pistolet|fusil|hache|machette",
+)
+# Intent or future, in every person ("he'd", "allait", "va a", "mau"), and the violent verbs
+# it introduces, in any of the five languages: the pair within two words is a threat.
+_INTENT = (
+    "will|i'll|he'll|she'll|they'll|we'll|you'll|i'd|he'd|she'd|they'd|gonna|going-to|"
+    "wants-to|want-to|wanna|plans-to|planning-to|threatens-to|threatened-to|threatening-to|"
+    "promised-to|swore-to|about-to",
+    "va-a|voy-a|vamos-a|van-a|vas-a|iba-a|iban-a|quiere|quieren|amenaza-con|amenazo-con|"
+    "amenazaron-con|prometio",
+    "vai|vou|vamos|vao|ia|iam|quer|querem|ameacou|ameaca|ameacaram|prometeu|jurou",
+    "mau|akan|bakal|pengen|ingin|ngancam|mengancam|ancam|siap",
+    "va|vais|vas|vont|allait|allais|allaient|veut|veux|voulait|menace-de|menacé-de|"
+    "promis-de|jure-de",
+)
+_VIOLENT_VERBS = (
+    "kill|killing|murder|murdering|stab|stabbing|strangle|strangling|choke|slaughter|"
+    "behead|butcher|gun-down|shoot-up|torch|run-over|cut-you-up|slit|lynch|poison|"
+    "burn-alive|bludgeon|execute-you|shoot-you|shoot-him|shoot-her|shoot-them|shoot-me",
+    "matar*|mataré|matare|matara|matará|apuñal*|acuchill*|balear|baleo|degoll*|ahorcar*|"
+    "fusilar*|envenenar*|desaparecerte|desaparecerlo|desaparecerla",
+    "matar*|esfaque*|furar|balear|degol*|enforcar*|envenenar*|fuzilar*",
+    "bunuh|membunuh*|bunuhin|tusuk|menusuk|nusuk|tusukin|tembak|menembak|bacok|membacok|"
+    "habisi|habisin|menghabisi|gorok|menggorok|racun|meracuni",
+    "tuer|buter|flinguer|poignarder|egorger|étrangler|etrangler|abattre|crever|"
+    "empoisonner|fusiller",
+)
+# Attacks on a place: the verb and the place within three words.
+_ATTACK_VERBS = (
+    "bomb|blow-up|explode|shoot-up|burn-down|torch|attack|volar|explotar|atacar|incendiar|"
+    "explodir|atacar|incendiar|meledakkan|ledakkan|mengebom|bom|serang|menyerang|bakar|"
+    "faire-sauter|attaquer|incendier",
+)
+_ATTACKED_PLACES = (
+    "school|campus|building|office|mall|church|mosque|synagogue|temple|station|airport|"
+    "concert|rally|parade|stadium|classroom|escuela|colegio|edificio|oficina|iglesia|"
+    "escola|predio|prédio|igreja|sekolah|gedung|kantor|masjid|gereja|ecole|école|lycee|"
+    "lycée|college|collège|immeuble|bureau|eglise|église|mosquee|mosquée|gare",
+)
+_NUMBERS = "|".join(str(n) for n in range(1, 100))
+
+_TARGET_PLACES = (
+    _PLACES,
+    "afuera-de|fuera-de|frente-a|en tu|su casa|escuela|colegio|trabajo|puerta",
+    "na-porta-da|na-frente-da|em-frente-a|fora-da|perto-da sua|tua? casa|escola|trabalho",
+    "depan|di rumahmu|rumah|sekolahmu|sekolah|kantormu|kantor",
+    "devant|pres-de|a chez-toi|chez-vous|ta-maison|ton-ecole|ta-porte|l'ecole|ton-travail",
+)
 _OBJECTS = "you|u|ya|us|him|her|them|everyone|everybody|y'all|yall|your|all-of-you"
 
 THREAT_TO_LIFE = Lexicon(
@@ -39,6 +101,55 @@ THREAT_TO_LIFE = Lexicon(
             "bring* a gun|guns|knife to school|work|class",
             "hunt you down",
             "put a bullet in",
+            # Euphemisms and paraphrase: method, target, outcome.
+            "put|putting|puts you|u|me|us|him|her|them|this|that|his|her? guy|man|bitch|ass? "
+            "in the|a|an? ground|grave|coffin|body-bag|morgue",
+            "six feet under",
+            "you-are|you're|youre|ur|he's|she's|he-is|she-is a dead man|woman|boy|girl|meat",
+            "you|u won't|wont|will-not|aren't-going-to|not-gonna live|see|make-it-to "
+            "tomorrow|the-morning|the-weekend|christmas|next-week|another-day",
+            "won't|wont|will-not live to see",
+            "your days are numbered",
+            "beat|beating|stomp|stomping|kick|choke|choking|strangle|burn|stab|bash|"
+            f"bludgeon {_TARGETS} to death",
+            "break|snap|breaking your|her|his|their neck|necks",
+            "bullet in|through your|ur|his|her|their head|skull|brain|face|chest",
+            "blow|blowing your|his|her|their brains|head out|off",
+            "end your|ur|his|her|their life|lives",
+            "make you|him|her|them bleed",
+            f"{_VERBS} {_TARGETS}",
+            f"{_VERBS} this|that|the|some|a {_PEOPLE}",
+            f"{_VERBS}|shot|stabbed|murdered you|them|everyone all",
+            "come|coming and|to kill|shoot|stab|murder",
+            "plant|planting|planted|place|placed|leave|left a bomb|bombs|explosive|explosives",
+            "going|gonna|plan|planning|want|wanna to? bomb|blow-up|burn-down|shoot-up the|a|"
+            "this|your|my? school|building|office|mall|church|mosque|synagogue|station|airport|"
+            "house|concert|stadium|class|campus",
+            "make columbine look|seem",
+            "next columbine|school shooter",
+            "shoot|shooting|shot up the|a|my|this|your? school|class|classroom|campus|office",
+            "kill|killing as many people|kids|students as i can",
+            "acid in your|her|his face",
+            "slit|slash|cut your|ur|his|her|their throat|throats",
+            "you're|youre|you-are|he's|she's|they're|you|he|she|they|u not|won't|wont|aint|"
+            "ain't leaving|leave|get-out|getting-out|make-it-out|walk-out|going-home alive",
+            f"you|u have|got|only-have {_NUMBERS}? hours|days|minutes|weeks|seconds "
+            "left-to|to live",
+            f"{_VERBS}|gun-down|run-over|torch my|your|his|her|their|our wife|husband|girlfriend|"
+            "boyfriend|family|kids|children|mom|mother|dad|father|sister|brother|son|daughter|"
+            "house|teacher|boss|classmates|neighbors|neighbours",
+            "gun|guns|mow down everyone|everybody|them|people|protesters",
+            "cut|slice|carve you|u|him|her|them up",
+            "break|breaking every bone in? your|his|her|their? body?",
+            "leave|leaving you|him|her|them|me in a|the ditch|gutter|morgue",
+            "you|he|she|u won't|wont|will-not make-it-to|live-to-see|survive friday|monday|"
+            "tuesday|wednesday|thursday|saturday|sunday|tomorrow|the-weekend|next-week",
+            "me|te|nos|lhe|os|as matar|esfaquear|furar|balear|apagar",
+            "bakar|membakar|dibakar rumah kami|rumahku|rumah-kami|rumah-saya|rumahmu",
+            "te|lo|la|los|las voy|vamos|va|van a desaparecer",
+            "cortarme|cortarte|cortarle|cortarles|rajarte|rebanarte el-cuello|la-garganta|"
+            "el-pescuezo",
+            "te|vous buter|flinguer|egorger|poignarder",
         ),
         "es": (
             "voy a matar*",
@@ -52,6 +163,20 @@ THREAT_TO_LIFE = Lexicon(
             "poner una bomba",
             "me|te|lo|la|nos|los|las va|vas|van a matar|disparar",
             "amenazo|amenazó con matar*",
+            "te|le|les|me voy|va|van a pegar|meter|dar un tiro|tiros|balazo|balazos|plomazo",
+            "te|le|les|los|las|lo|la voy|va|van a apuñalar|acuchillar|rajar|degollar|"
+            "ahorcar|balear|apuñalear|fusilar",
+            "te|les voy|va|van a enterrar|quemar|reventar",
+            "voy a matar a todos",
+            "estas|estás muerto|muerta",
+            "eres hombre|mujer muerto|muerta",
+            "no vas a ver|llegar el-amanecer|a-mañana|mañana|otro-dia|al-lunes",
+            "tus dias estan contados",
+            "voy a quemar tu|su casa",
+            "te voy a cortar el cuello",
+            "voy a volar|explotar la|el escuela|colegio|edificio|oficina",
+            "tiroteo en la|el escuela|colegio mañana|hoy",
+            "hay que|deberian|deberían matarlo|matarla|matarlos",
         ),
         "pt": (
             "vou te matar",
@@ -65,6 +190,19 @@ THREAT_TO_LIFE = Lexicon(
             "vou explodir",
             "vai|vao|vão|quer|querem me|te|nos matar",
             "ameacou|ameaçou de? me|te|nos|matar",
+            "vai|vao|vou|quer|querem me|te|nos|lhe|o|a esfaquear|furar|balear|enforcar|"
+            "degolar|queimar|enterrar|apagar",
+            "vou|vai|vão|vao te|me|lhe? dar|meter um? tiro|tiros|bala|balas",
+            "encher de bala|balas|chumbo",
+            "vou|vai|vão|vao acabar com voce|você|vc|vcs|sua-vida|tua-vida|sua-raça",
+            "voce|você|vc|tu ta|tá|está|esta morto|morta",
+            "e|é um homem morto",
+            "voce|você|vc|tu nao|não vai ver|chegar o-amanhecer|amanha|amanhã|o-dia-de-amanha",
+            "seus dias estao|estão contados",
+            "vou queimar sua|tua casa",
+            "massacre|ataque|tiroteio na escola amanha|amanhã|hoje",
+            "vou cortar seu|teu pescoço",
+            "vou atirar em todo mundo|todos",
         ),
         "id": (
             "aku|saya|gue|gw akan? membunuh*|bunuh|tembak|tusuk",
@@ -77,6 +215,18 @@ THREAT_TO_LIFE = Lexicon(
             "akan meledakkan",
             "ngancam|mengancam|ancam mau|akan|ingin? bunuh|membunuh*",
             "mau|akan|pengen bunuh|membunuh aku|kamu|kau|kalian|saya|dia",
+            "menghabisi|habisi|habisin|menghilangkan nyawa*",
+            "nyawamu|nyawaku|nyawanya melayang|habis|hilang",
+            "mau|akan|bakal|pengen habisi|habisin|bacok|tusuk|tembak|gorok|menusuk|menembak|"
+            "membacok kamu|kau|lo|lu|lho|kalian|aku|saya|dia|mu|kamu-semua",
+            "kubacok|kutusuk|kutembak|kuhabisi",
+            "mati kau|kamu|lo|lu",
+            "kamu|kau|lo|lu udah|sudah mati",
+            "kamu|kau|lo|lu tidak|gak|ga|nggak akan? lihat|melihat|hidup besok|hari-esok|"
+            "sampai-besok",
+            "bakar|membakar rumahmu|rumahnya|rumah-kamu",
+            "penembakan di sekolah",
+            "pasang|taruh bom",
         ),
         "fr": (
             "je vais te|le|la|les|vous? tuer",
@@ -88,6 +238,88 @@ THREAT_TO_LIFE = Lexicon(
             "tu vas mourir",
             "va|veut|vont|menace|menacé|menacee de? me|te|nous|vous tuer",
             "faire sauter l'école|ecole|immeuble|bureau",
+            "je vais te|le|la|les|vous? buter|flinguer|egorger|descendre|crever|poignarder|"
+            "planter|trouer|cramer|bruler|étrangler|etrangler|saigner",
+            "faire la peau",
+            "tu-es|t'es un? homme? mort|morte",
+            "tu ne? verras pas|plus demain",
+            "tes jours sont comptes",
+            "une balle dans la|ta|sa tete",
+            "bruler ta|sa maison",
+            "fusillade au|a|dans lycee|college|l'ecole|le-lycee|le-college",
+            "tirer sur tout le monde",
+            "poser une bombe",
+        ),
+    },
+    near=(
+        # "I'm outside your house right now, I have a knife"
+        Near(first=_WEAPON_WORDS, second=_TARGET_PLACES, words=10),
+        Near(first=_INTENT, second=_VIOLENT_VERBS, words=2),
+        Near(first=_ATTACK_VERBS, second=_ATTACKED_PLACES, words=3),
+    ),
+    review_near=(
+        # A weapon and a crowded place: "a picture of a rifle with 'see you monday at school'".
+        Near(
+            first=(f"{_WEAPONS}|bomb|bombs|explosive|explosives|pistola|faca|pisau|couteau",),
+            second=(
+                "school|campus|class|classroom|mall|church|mosque|synagogue|concert|escuela|"
+                "colegio|escola|sekolah|ecole|lycee|college",
+            ),
+            words=8,
+        ),
+    ),
+    review={
+        "en": (
+            "i'm|im|i-am|i'll-be|i-will-be outside|at|near|watching your|ur house|home|door|"
+            "window|school|work",
+            "coming for you",
+            "you're|youre|you-are next",
+            "i will|i'll find you",
+            "make you|him|her|them suffer|disappear|pay",
+            "school shooting|shooter",
+            "mass shooting",
+            "pipe bomb|bombs",
+            "gonna|going-to|will hurt you|him|her|them",
+            "hurt your|ur family|kids|children|wife|husband|mom|daughter|son",
+            "wish you|u were dead",
+            "hope you|u die",
+            "shoot|stab|kill|murder my|the|this? teacher|boss|ex|classmates",
+            "i-will|i'll|ill|gonna|going-to|imma finish you|you-off",
+            "matalo|mátalo|matenlo|mátenlo",
+        ),
+        "es": (
+            "estoy afuera de|fuera de|frente a tu casa",
+            "vas a pagar",
+            "te voy a encontrar",
+            "te voy a hacer daño",
+            "ojala|ojalá te mueras|te murieras",
+        ),
+        "pt": (
+            "estou na frente da|fora da|na porta da sua casa",
+            "vai pagar caro",
+            "vou te achar|encontrar",
+            "vou te machucar",
+            "tomara que voce|você|vc morra",
+        ),
+        "id": (
+            "aku di depan rumahmu",
+            "awas kau|kamu|lo|lu",
+            "mati aja kau|kamu|lo|lu",
+            "won't|wont|will-not make-it-to friday|monday|tuesday|wednesday|thursday|saturday|"
+            "sunday|tomorrow|the-weekend|next-week",
+            "for you|your-turn|you're-next|soon",
+            "i know where|which school|bus|route your|ur kids|children|daughter|son|family|wife",
+            "going|gonna to? be a bloodbath|massacre",
+            "bloodbath|massacre at the school|rally|concert|mall|office",
+            "aku akan mencarimu",
+            "kamu akan menyesal",
+        ),
+        "fr": (
+            "je suis devant chez toi",
+            "tu vas le payer|payer",
+            "je vais te retrouver",
+            "je vais te faire du mal",
+            "j'espere que tu vas mourir|creves|crèves",
         ),
     },
     exclude=(
@@ -100,6 +332,46 @@ THREAT_TO_LIFE = Lexicon(
         "kill it",
         "killing it",
         "kill for a coffee|pizza|beer|burger",
+        "killing|kill|killed me|us|you softly",
+        "shoot|shot|shooting the breeze|hoops|pool",
+        "shooting|shoot|shot up the|a|my? ranks|charts|leaderboard",
+        "you're|youre|you-are dead right|wrong|serious",
+        "dead meat pie",
+        "school shooting drill|drills",
+        "gun|guns|knife|knives|weapon|weapons skin|skins|spawn|drop|drops|loadout|emoji|emote|"
+        "store|shop|counter|show|safety|license|licence",
+        "nerf gun|guns",
+        "water gun|guns|pistol",
+        "glue gun|nail gun|heat gun|spray gun",
+        "butter knife",
+        "kitchen knife set",
+        "gut feeling|instinct",
+        "gut you the? fish",
+        "end your life insurance|policy",
+        "end your|his|her|their life subscription|plan",
+        "six feet under season|series|show|episode|finale",
+        "the|movie|show|series|watching|watch six feet under",
+        "news|article|story|report|clip|headline|documentary|coverage about|on|of the|a? "
+        "bomb-threat|shooting|murder|stabbing|massacre|death-threat",
+        "shoot|shooting|shot a|the|our|my|some? music|promo|product|wedding|fashion|youtube|"
+        "tiktok video|videos|photos|film|clip|shoot",
+        "you are next in line|queue",
+        "you're|youre next in line|queue|up",
+        "kill|killed|killing this|that|the boss|level|quest|game|round|mission|mob|monster|"
+        "dragon|zombie|zombies|character|build|guy in the game",
+        "kill|killed|killing them in the game|match|round|fortnite|minecraft|cod|valorant",
+        "acabar con tu|su vida util|útil",
+        "matar el|la|a|al|los|las? tiempo|rato|hambre|sed|aburrimiento|mosquito|mosquitos|bicho",
+        "matar essa|essas|a|as|o? saudade*|fome|sede|tempo|aula|trabalho",
+        "mata|matar|matando|mato|matou de raiva|rir|risada|vergonha|susto|saudade|fome|"
+        "tedio|tédio|cansaço|cansaco|risa|ganas|calor|frio",
+        "kill to|for get|have|see|be|a|an|some",
+        "going to|gonna kill this|that presentation|exam|test|interview|show|set|look",
+        "shoot you|u|me|him|her|them a|an? email|message|text|dm|note|line|invite|link|msg",
+        "tuer le|la|les temps|ennui|moustique|moustiques",
+        "will|gonna|going-to kill|killing|kill-off the|this|that|my|a? process|processes|task|"
+        "tasks|job|jobs|app|server|bug|pod|pods|container|containers|session|feature|project|"
+        "plant|plants|weeds|mood|vibe|battery|character",
         "matar a|as? saudade*",
         "tuer le temps",
     ),

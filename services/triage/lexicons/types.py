@@ -22,3 +22,8 @@ class Lexicon:
     # Categories whose overlapping matches win over this one ("I'll kill myself" is
     # self-harm, never a threat to others).
     yields_to: tuple[str, ...] = field(default_factory=tuple)
+    # The second tier: weaker signals (a weapon near "your house", "I'm a burden", an adult
+    # asking a child for photos) that are worrying but too ambiguous for P0 on their own.
+    # They send the report to a human safety-review queue at P1 as a *possible* match.
+    review: dict[str, tuple[str, ...]] = field(default_factory=dict)  # language -> phrases
+    review_near: tuple["Near", ...] = ()

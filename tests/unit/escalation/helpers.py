@@ -68,6 +68,15 @@ policies:
         ack_timeout: 5m
       - targets: [{{team: leads}}, {{user: quiet}}]
         ack_timeout: 10m
+  - name: spam-waves
+    match: {{kind: trend, categories: [spam], channels: [zendesk, tests], min_score: 4}}
+    priority: P2
+    queue: trends-review
+    levels:
+      - targets: [{{user: bob}}]
+        ack_timeout: 15m
+      - targets: [{{team: leads}}]
+        ack_timeout: 15m
 """
 
 

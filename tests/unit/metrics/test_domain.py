@@ -89,6 +89,12 @@ def test_an_escalation_without_received_at_counts_but_measures_nothing() -> None
     assert observation_for(facts) is None
 
 
+def test_a_trend_escalation_counts_but_is_no_tickets_response_time() -> None:
+    facts = facts_of(escalation("acknowledged", "trend-1", seconds=120, trend_id="trend-1"))
+    assert CounterIncrement("escalations_acknowledged", ("P0",)) in increments_for(facts)
+    assert observation_for(facts) is None
+
+
 @pytest.mark.parametrize(
     ("reason", "counter"),
     [("sla_at_risk", "sla_at_risk"), ("sla_breached", "sla_breaches")],

@@ -19,13 +19,26 @@ def test_the_sets_cover_every_language_and_label() -> None:
 
 def test_no_regression_on_the_development_set() -> None:
     examples = load(DEFAULT_SET)
-    scores = {s.category: s for s in score([(e, predict(e.text)) for e in examples])}
+    at_p0 = {s.category: s for s in score([(e, predict(e.text)) for e in examples])}
+    either = {
+        s.category: s for s in score([(e, predict(e.text, include_review=True)) for e in examples])
+    }
 
     for category in SAFETY_CATEGORIES:
-        assert scores[category].precision >= 0.98, category
-        assert scores[category].recall >= 0.95, category
+        assert at_p0[category].precision >= 0.98, category
+        assert at_p0[category].recall >= 0.92, category
+        assert either[category].precision >= 0.97, category
+        assert either[category].recall >= 0.97, category
     hard_negatives = [e for e in examples if e.label == "none"]
     assert all(predict(e.text) == "none" for e in hard_negatives)
+    assert len(hard_negatives) >= 150
+
+
+def test_the_seen_heldout_set_stays_caught() -> None:
+    examples = load(HELDOUT)
+    either = score([(e, predict(e.text, include_review=True)) for e in examples])
+
+    assert all(s.recall == 1.0 and s.precision == 1.0 for s in either)
 
 
 def test_report_and_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -50,3 +63,14 @@ def test_unknown_labels_are_rejected(tmp_path: Path) -> None:
 
     with pytest.raises(ValueError, match="unknown label 'violence'"):
         load(path)
+
+
+def test_bench_reports_and_command(capsys: pytest.CaptureFixture[str]) -> None:
+    from services.triage.evaluate import bench, bench_reports
+
+    reports = bench_reports(10)
+    assert len(reports) == 10
+    assert 250 <= len(reports[0].title) + len(reports[0].body) <= 350
+    assert "10 reports x 1 runs" in bench(count=10, repeats=1)
+    assert main(["--bench"]) == 0
+    assert "CPU ms/report: best" in capsys.readouterr().out
