@@ -27,11 +27,30 @@ def make_batch_handler(state: ServiceState) -> BatchHandler:
 
     async def handle(deliveries: Sequence[Delivery]) -> None:
         touched: dict[str, None] = {}  # escalation ids, in order, once each
+        openings: list[TicketTriagedV1] = []
+
+        async def open_pending() -> None:
+            # A run of openings shares one transaction; events in between keep their place,
+            # so each ticket's events still apply in order.
+            touched.update(
+                dict.fromkeys(
+                    await flows.open_for_tickets(db, openings, config=config, now=clock())
+                )
+            )
+            openings.clear()
+
         for event, _ in deliveries:
+            if isinstance(event, TicketTriagedV1) and needs_escalation(event.data.priority):
+                openings.append(event)
+                continue
+            if openings:
+                await open_pending()
             with ticket_context(ticket_id=event.subject, traceparent=event.traceparent):
                 escalation_id = await apply_event(db, event, config=config, now=clock())
             if escalation_id is not None:
                 touched[escalation_id] = None
+        if openings:
+            await open_pending()
         await flows.publish_pending_of(state, list(touched))
 
     return handle

@@ -49,6 +49,7 @@ from shared.events import (
     TrendDetectedV1,
     utcnow,
 )
+from shared.logging import ticket_context
 from shared.service import ServiceState
 from shared.topics import ESCALATIONS
 from shared.tracing import child_traceparent, valid_traceparent
@@ -334,35 +335,81 @@ async def open_for_ticket(
         existing = await store.get_by_ticket(session, triaged.subject)
         if existing is not None:
             return existing
-        data = triaged.data
-        policy = (
-            match_policy(config, priority=data.priority, category=data.category, queue=data.queue)
-            if config is not None
-            else None
-        )
-        escalation = store.Escalation(
-            id=escalation_id_for(data.ticket_id),
-            ticket_id=data.ticket_id,
-            priority=data.priority.value,
-            category=data.category,
-            queue=data.queue,
-            status="open",
-            received_at=data.received_at,
-            opened_at=now,
-            policy=policy.name if policy is not None else None,
-            traceparent=valid_traceparent(triaged.traceparent),
-        )
-        result = await _insert_opening(
-            session,
-            escalation,
-            config=config,
-            policy=policy,
-            deadlines=sla_deadlines(data),
-            detail=f"policy {policy.name}" if policy is not None else "no matching policy",
-            now=now,
-        )
+        escalation, opened, extra = _ticket_opening(triaged, config=config, now=now)
+        result = await store.insert_opened(session, escalation, opened, extra=extra)
     await apply_pending_updates(db, result.ticket_id, config=config, now=now)
     return result
+
+
+async def open_for_tickets(
+    db: Database,
+    events: Sequence[TicketTriagedV1],
+    *,
+    config: EscalationConfig | None,
+    now: datetime,
+) -> list[str]:
+    """:func:`open_for_ticket` for a consumed batch, in one transaction; the escalation ids.
+    If a concurrent delivery opened one of them first, each is opened on its own instead."""
+    by_ticket: dict[str, TicketTriagedV1] = {}
+    for event in events:
+        by_ticket.setdefault(event.subject, event)
+    async with db.session() as session:
+        existing = await store.get_by_tickets(session, list(by_ticket))
+        openings = [
+            _ticket_opening(event, config=config, now=now)
+            for ticket_id, event in by_ticket.items()
+            if ticket_id not in existing
+        ]
+        if not await store.insert_openings(session, openings):
+            return [
+                (await open_for_ticket(db, event, config=config, now=now)).id
+                for event in by_ticket.values()
+            ]
+        waiting = await store.tickets_with_unapplied_updates(session, list(by_ticket))
+    for escalation, _, _ in openings:
+        with ticket_context(ticket_id=escalation.ticket_id, traceparent=escalation.traceparent):
+            logger.info(
+                "escalation opened",
+                extra={
+                    "escalation_id": escalation.id,
+                    "priority": escalation.priority,
+                    "policy": escalation.policy,
+                },
+            )
+    for ticket_id in waiting:
+        await apply_pending_updates(db, ticket_id, config=config, now=now)
+    return [escalation_id_for(ticket_id) for ticket_id in by_ticket]
+
+
+def _ticket_opening(
+    triaged: TicketTriagedV1, *, config: EscalationConfig | None, now: datetime
+) -> store.Opening:
+    data = triaged.data
+    policy = (
+        match_policy(config, priority=data.priority, category=data.category, queue=data.queue)
+        if config is not None
+        else None
+    )
+    escalation = store.Escalation(
+        id=escalation_id_for(data.ticket_id),
+        ticket_id=data.ticket_id,
+        priority=data.priority.value,
+        category=data.category,
+        queue=data.queue,
+        status="open",
+        received_at=data.received_at,
+        opened_at=now,
+        policy=policy.name if policy is not None else None,
+        traceparent=valid_traceparent(triaged.traceparent),
+    )
+    return _opening(
+        escalation,
+        config=config,
+        policy=policy,
+        deadlines=sla_deadlines(data),
+        detail=f"policy {policy.name}" if policy is not None else "no matching policy",
+        now=now,
+    )
 
 
 async def open_for_trend(
@@ -405,8 +452,7 @@ async def open_for_trend(
             policy=route.policy.name,
             traceparent=valid_traceparent(trend.traceparent),
         )
-        return await _insert_opening(
-            session,
+        escalation, opened, extra = _opening(
             escalation,
             config=config,
             policy=route.policy,
@@ -417,10 +463,10 @@ async def open_for_trend(
             ),
             now=now,
         )
+        return await store.insert_opened(session, escalation, opened, extra=extra)
 
 
-async def _insert_opening(
-    session: AsyncSession,
+def _opening(
     escalation: store.Escalation,
     *,
     config: EscalationConfig | None,
@@ -428,9 +474,9 @@ async def _insert_opening(
     deadlines: list[tuple[str, datetime]],
     detail: str,
     now: datetime,
-) -> store.Escalation:
-    """Insert a new escalation with its opened event, audit entry, first pages, ack timer
-    and SLA clocks, or return the one a concurrent delivery inserted first."""
+) -> store.Opening:
+    """A new escalation with its opened event, audit entry, first pages, ack timer and SLA
+    clocks, to be inserted together."""
     extra: list[SQLModel] = [
         _audit(escalation, actor="system", action="opened", at=now, after=None, detail=detail)
     ]
@@ -451,7 +497,7 @@ async def _insert_opening(
         level=0 if policy is not None else None,
         target=escalation.assignee,
     )
-    return await store.insert_opened(session, escalation, opened, extra=extra)
+    return store.Opening(escalation, opened, extra)
 
 
 async def resolve_for_downgrade(

@@ -7,7 +7,7 @@ crash between commit and publish only delays the event (the relay sends it later
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Column, Text, and_, case, func, or_, update
 from sqlalchemy.exc import IntegrityError
@@ -209,6 +209,43 @@ async def list_escalations(
             )
         )
     return (await session.exec(statement)).all()
+
+
+class Opening(NamedTuple):
+    escalation: Escalation
+    opened: EscalationEventRow
+    extra: list[SQLModel]
+
+
+async def get_by_tickets(session: AsyncSession, ticket_ids: Sequence[str]) -> dict[str, Escalation]:
+    statement = select(Escalation).where(col(Escalation.ticket_id).in_(ticket_ids))
+    return {escalation.ticket_id: escalation for escalation in (await session.exec(statement))}
+
+
+async def insert_openings(session: AsyncSession, openings: Sequence[Opening]) -> bool:
+    """Insert every opening in one transaction; False, rolled back, if a concurrent delivery
+    inserted one of them first."""
+    for escalation, opened, extra in openings:
+        session.add(escalation)
+        session.add(opened)
+        session.add_all(extra)
+    try:
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()
+        return False
+    return True
+
+
+async def tickets_with_unapplied_updates(
+    session: AsyncSession, ticket_ids: Sequence[str]
+) -> set[str]:
+    statement = (
+        select(PendingTicketUpdate.ticket_id)
+        .where(col(PendingTicketUpdate.ticket_id).in_(ticket_ids))
+        .where(col(PendingTicketUpdate.applied_at).is_(None))
+    )
+    return set((await session.exec(statement)).all())
 
 
 async def insert_opened(

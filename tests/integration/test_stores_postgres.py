@@ -132,6 +132,27 @@ async def test_concurrent_deliveries_open_one_escalation(database: Database) -> 
     assert [row.type for row in events] == ["vigil.escalation.opened.v1"]
 
 
+async def test_overlapping_batches_open_one_escalation_per_ticket(database: Database) -> None:
+    events = [triaged() for _ in range(12)]
+    now = utcnow()
+
+    first, second = await asyncio.gather(
+        flows.open_for_tickets(database, events[:8], config=None, now=now),
+        flows.open_for_tickets(database, [*events[4:], events[4]], config=None, now=now),
+    )
+
+    assert first[4:] == second[:4]
+    async with database.session() as session:
+        escalations = (await session.exec(select(escalation_store.Escalation))).all()
+        opened = [
+            row
+            for row in (await session.exec(select(escalation_store.EscalationEventRow))).all()
+            if row.type == "vigil.escalation.opened.v1"
+        ]
+    assert sorted(e.ticket_id for e in escalations) == sorted(e.subject for e in events)
+    assert len(opened) == 12
+
+
 async def test_concurrent_acks_record_one_acknowledgement(database: Database) -> None:
     escalation = await flows.open_for_ticket(database, triaged())
 
