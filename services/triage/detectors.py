@@ -265,6 +265,12 @@ def _compiled(lexicon: Lexicon) -> _Compiled:
     return _COMPILED[key]
 
 
+def compile_lexicons(lexicons: tuple[Lexicon, ...] = SAFETY_LEXICONS) -> None:
+    """Build the matchers now (seconds of CPU) rather than on the first report."""
+    for lexicon in lexicons:
+        _compiled(lexicon)
+
+
 _WORD = re.compile(r"\w+")
 
 
