@@ -25,7 +25,7 @@ from services.escalation.policies import (
     retry_delay,
     visible_to,
 )
-from shared.config import ConfigError
+from shared.config import DEFAULT_CONFIG_DIR, ConfigError
 from shared.events import Priority
 from tests.unit.escalation.helpers import page, write_escalation_config
 
@@ -235,3 +235,19 @@ def test_a_contact_secret_that_is_unset_stops_the_start(
 def test_page_at_is_utc() -> None:
     assert page().at.tzinfo == UTC
     assert isinstance(page().at, datetime)
+
+
+@pytest.mark.parametrize(
+    "config_dir", [DEFAULT_CONFIG_DIR, Path(__file__).resolve().parents[3] / "deploy" / "config"]
+)
+def test_possible_safety_matches_need_a_person_in_the_shipped_configs(config_dir: Path) -> None:
+    config = load_config(config_dir)
+
+    review = match_policy(config, priority=Priority.P1, category="self_harm", queue="safety-review")
+    ordinary = match_policy(config, priority=Priority.P1, category="payments", queue="billing")
+
+    assert review is not None
+    assert review.name == "safety-review"
+    assert review.require_person_ack
+    assert ordinary is not None
+    assert ordinary.name == "urgent"
