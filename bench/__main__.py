@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TRIAGE_MESSAGES = 3000
 LATENCY_RATE = 500.0
 LATENCY_SECONDS = 8.0
+UNSATURATED_LATENCY_RATE = 100.0
 
 
 def start_infrastructure() -> tuple[str, str]:
@@ -47,6 +48,18 @@ async def measure(bench: Bench, only: set[str], *, errors: dict[str, str]) -> li
         ({"B2"}, lambda: _one(bench.producer())),
         ({"B3", "B6"}, lambda: bench.triage_figures(total=TRIAGE_MESSAGES)),
         ({"B4"}, lambda: _one(bench.latency(rate=LATENCY_RATE, duration=LATENCY_SECONDS))),
+        # Not a target: the same path below saturation, to tell queueing from per-hop cost.
+        (
+            {"B4L"},
+            lambda: _one(
+                bench.latency(
+                    rate=UNSATURATED_LATENCY_RATE,
+                    duration=LATENCY_SECONDS,
+                    figure_id="B4L",
+                    target="none (informational)",
+                )
+            ),
+        ),
     ]
     figures: list[Figure] = []
     for ids, run in groups:
@@ -91,7 +104,7 @@ def table(results: list[dict[str, Any]]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--only", default="B1,B2,B3,B4,B5,B6")
+    parser.add_argument("--only", default="B1,B2,B3,B4,B4L,B5,B6")
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/latest.json")
     arguments = parser.parse_args()
     only = {item.strip().upper() for item in arguments.only.split(",")}
