@@ -71,6 +71,7 @@ async def measure(bench: Bench, only: set[str], *, errors: dict[str, str]) -> li
             errors[",".join(sorted(ids & only))] = repr(error)[:2000]
         finally:
             bench.stop_all()
+            await bench.drop_topics()
     return [figure for figure in figures if figure.id in only]
 
 

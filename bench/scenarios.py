@@ -20,7 +20,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from sqlalchemy.engine import make_url
 
 from bench.procs import Proc, spawn, wait_ready
-from shared.bus import ensure_kafka_topics
+from shared.bus import delete_kafka_topics, ensure_kafka_topics
 from shared.events import Report, TicketReceivedData, TicketReceivedV1, decode_event, utcnow
 from shared.topics import ALL_TOPICS, TICKETS_RECEIVED, dlq
 
@@ -99,6 +99,7 @@ class Bench:
         self.runs = runs
         self.config_dir = self._write_config()
         self._procs: list[Proc] = []
+        self._topics: list[str] = []
 
     # --- plumbing -----------------------------------------------------------------------
 
@@ -141,10 +142,16 @@ class Bench:
     async def topics(self) -> str:
         prefix = f"b{uuid.uuid4().hex[:8]}."
         names = [f"{prefix}{topic}" for topic in ALL_TOPICS]
-        await ensure_kafka_topics(
-            bootstrap_servers=self.bootstrap, topics=[*names, *(dlq(n) for n in names)]
-        )
+        names += [dlq(name) for name in names]
+        await ensure_kafka_topics(bootstrap_servers=self.bootstrap, topics=names)
+        self._topics += names
         return prefix
+
+    async def drop_topics(self) -> None:
+        """Delete the topics made so far: each run makes its own."""
+        if self._topics:
+            await delete_kafka_topics(bootstrap_servers=self.bootstrap, topics=self._topics)
+        self._topics = []
 
     async def database(self, label: str) -> str:
         admin = make_url(self.postgres_url)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import CommitFailedError, KafkaError, TopicAlreadyExistsError
+from aiokafka.protocol.metadata import MetadataRequest
 
 from shared.settings import VigilSettings
 
@@ -263,8 +264,14 @@ class KafkaBus(Bus):
     async def ping(self) -> bool:
         if self._producer is None:
             return False
+        client = self._producer.client
+        node_id = client.get_random_node()
+        if node_id is None:
+            return False
         try:
-            await asyncio.wait_for(self._producer.client.fetch_all_metadata(), 2)
+            # A round trip asking for no topics: all-topic metadata grows with the cluster.
+            request = MetadataRequest(topics=[], allow_auto_topic_creation=False)
+            await asyncio.wait_for(client.send(node_id, request), 2)
         except (KafkaError, TimeoutError, OSError):
             return False
         return True
@@ -386,5 +393,15 @@ async def ensure_kafka_topics(
             # Another process may have created them since the listing: that is fine.
             with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(missing)
+    finally:
+        await admin.close()
+
+
+async def delete_kafka_topics(*, bootstrap_servers: str, topics: Sequence[str]) -> None:
+    """Delete throw-away topics (tests, benchmarks): a broker's heap fills up with partitions."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        await admin.delete_topics(list(topics))
     finally:
         await admin.close()

@@ -21,6 +21,10 @@ _STANDARD_ATTRIBUTES = set(vars(logging.makeLogRecord({}))) | {
 }
 
 
+# What ``json.dumps(entry, default=str)`` builds on every call, built once.
+_ENCODER = json.JSONEncoder(default=str)
+
+
 class JsonFormatter(logging.Formatter):
     def __init__(self, *, service: str) -> None:
         super().__init__()
@@ -43,7 +47,7 @@ class JsonFormatter(logging.Formatter):
                 entry[key] = value
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str)
+        return _ENCODER.encode(entry)
 
 
 def configure_logging(*, service: str, level: str) -> None:

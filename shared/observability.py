@@ -17,6 +17,10 @@ from shared.logging import service_var
 
 LagSource = Callable[[], dict[PartitionKey, int]]
 
+# Bound (method, route template, status) children kept by the HTTP middleware. Route
+# templates and statuses are few; the bound only matters for junk methods.
+MAX_BOUND_HTTP_SERIES = 512
+
 
 class _ConsumerLagCollector(Collector):
     def __init__(self) -> None:
@@ -72,12 +76,25 @@ class ServiceMetrics:
 
 class HttpMetricsMiddleware:
     """Pure ASGI middleware: times each request by route template and status, and names the
-    service for log lines. (Starlette's BaseHTTPMiddleware costs far more per request.)"""
+    service for log lines. (Starlette's BaseHTTPMiddleware costs far more per request.)
+
+    The labelled histogram children are looked up once per (method, route, status) and
+    kept: ``labels()`` takes a lock and builds its key on every call."""
 
     def __init__(self, app: ASGIApp, *, metrics: ServiceMetrics, enabled: bool) -> None:
         self._app = app
         self._metrics = metrics
         self._enabled = enabled
+        self._children: dict[tuple[str, str, int], Histogram] = {}
+
+    def _observe(self, *, method: str, route: str, status: int, seconds: float) -> None:
+        key = (method, route, status)
+        child = self._children.get(key)
+        if child is None:
+            child = self._metrics.http_request_duration.labels(method, route, str(status))
+            if len(self._children) < MAX_BOUND_HTTP_SERIES:
+                self._children[key] = child
+        child.observe(seconds)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -99,9 +116,12 @@ class HttpMetricsMiddleware:
         try:
             await self._app(scope, receive, send_with_status)
         finally:
-            self._metrics.http_request_duration.labels(
-                scope["method"], _route_template(scope), str(status)
-            ).observe(time.perf_counter() - started)
+            self._observe(
+                method=scope["method"],
+                route=_route_template(scope),
+                status=status,
+                seconds=time.perf_counter() - started,
+            )
 
 
 def _route_template(scope: Scope) -> str:

@@ -13,7 +13,7 @@ import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 
-from shared.bus import ensure_kafka_topics
+from shared.bus import delete_kafka_topics, ensure_kafka_topics
 from shared.topics import ALL_TOPICS, dlq
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -46,14 +46,12 @@ def topic_prefix() -> str:
 
 
 @pytest.fixture
-async def kafka_topics(kafka_bootstrap: str, topic_prefix: str) -> str:
+async def kafka_topics(kafka_bootstrap: str, topic_prefix: str) -> AsyncIterator[str]:
     names = [f"{topic_prefix}{topic}" for topic in ALL_TOPICS]
-    await ensure_kafka_topics(
-        bootstrap_servers=kafka_bootstrap,
-        topics=[*names, *(dlq(name) for name in names)],
-        partitions=6,
-    )
-    return topic_prefix
+    names += [dlq(name) for name in names]
+    await ensure_kafka_topics(bootstrap_servers=kafka_bootstrap, topics=names, partitions=6)
+    yield topic_prefix
+    await delete_kafka_topics(bootstrap_servers=kafka_bootstrap, topics=names)
 
 
 class PostgresDatabases:

@@ -58,6 +58,23 @@ class _SlaCollector(Collector):
         yield from families.values()
 
 
+class _OpenCollector(Collector):
+    """Unresolved escalations now, from the values the last scrape computed."""
+
+    def __init__(self) -> None:
+        self.latest: list[tuple[str, str, str, int]] = []
+
+    def collect(self) -> Iterable[Metric]:
+        family = GaugeMetricFamily(
+            "vigil_escalation_open",
+            "Unresolved escalations now, by priority, queue and status (open, acknowledged).",
+            labels=["priority", "queue", "status"],
+        )
+        for priority, queue, status, count in sorted(self.latest):
+            family.add_metric([priority, queue, status], count)
+        yield family
+
+
 class EscalationInstruments:
     """Escalation's own gauges and counters, on the service's registry (its /metrics).
 
@@ -68,6 +85,8 @@ class EscalationInstruments:
         registry = state.metrics.registry
         self.sla = _SlaCollector()
         registry.register(self.sla)
+        self.open = _OpenCollector()
+        registry.register(self.open)
         self.timers_overdue = Gauge(
             "vigil_escalation_timers_overdue",
             "Timers due for longer than one scheduler pass but not fired (should be zero).",
@@ -105,6 +124,7 @@ async def refresh_gauges(state: ServiceState) -> None:
         instruments.timers_pending.set(await store.pending_timers(session))
         instruments.notifications_pending.set(await store.pending_notifications(session))
         instruments.sla.latest = await store.sla_deadlines_now(session, now=now)
+        instruments.open.latest = await store.open_counts(session)
 
 
 class RefreshOnScrape:

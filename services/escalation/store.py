@@ -426,6 +426,16 @@ async def pending_notifications(session: AsyncSession) -> int:
     return int((await session.exec(statement)).one())
 
 
+async def open_counts(session: AsyncSession) -> list[tuple[str, str, str, int]]:
+    """Unresolved escalations now, counted as ``(priority, queue, status, count)``."""
+    statement = (
+        select(Escalation.priority, Escalation.queue, Escalation.status, func.count())
+        .where(Escalation.status != "resolved")
+        .group_by(Escalation.priority, Escalation.queue, Escalation.status)
+    )
+    return [tuple(row) for row in (await session.exec(statement)).all()]  # type: ignore[misc]
+
+
 async def pending_timers(session: AsyncSession) -> int:
     statement = (
         select(func.count())

@@ -1,6 +1,7 @@
 """Intake's pure logic: channel configuration, authentication, ticket identity, events,
 rate limiting. No I/O except reading the config file in ``load_channels``."""
 
+import hashlib
 import math
 import uuid
 from collections.abc import Mapping
@@ -24,6 +25,7 @@ from shared.events import (
 
 # Fixed forever: changing it would give redelivered webhooks new ticket ids.
 TICKET_NAMESPACE = uuid.UUID("5b0e3c9e-2f6d-4f0a-9a51-3f1c0d7a9e11")
+_NAMESPACE_BYTES = TICKET_NAMESPACE.bytes
 
 PayloadFormat = Literal["generic", "alertmanager", "pagerduty", "zendesk", "github", "email"]
 UpdateAction = Literal["acknowledged", "resolved", "closed", "edited"]
@@ -253,9 +255,19 @@ def www_authenticate(channel: Channel) -> str | None:
 # --- ticket identity and events ---------------------------------------------------------
 
 
+def name_uuid(name: str) -> str:
+    """``str(uuid.uuid5(TICKET_NAMESPACE, name))``, without building a UUID object (a third
+    of the cost of building a received event)."""
+    digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + name.encode()).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    text = digest.hex()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
 def ticket_id_for(*, channel: str, delivery_id: str) -> str:
     """Deterministic: a redelivered webhook maps to the same ticket."""
-    return str(uuid.uuid5(TICKET_NAMESPACE, f"{channel}\x00{delivery_id}"))
+    return name_uuid(f"{channel}\x00{delivery_id}")
 
 
 def received_event(
@@ -271,7 +283,7 @@ def received_event(
     ticket_id = ticket_id_for(channel=channel, delivery_id=identity or delivery_id)
     return TicketReceivedV1(
         # A redelivered webhook is the same event: same id, so every consumer dedupes it.
-        id=str(uuid.uuid5(TICKET_NAMESPACE, f"received\x00{ticket_id}")),
+        id=name_uuid(f"received\x00{ticket_id}"),
         source=f"/vigil/intake/channels/{channel}",
         subject=ticket_id,
         traceparent=traceparent,
@@ -300,9 +312,7 @@ def updated_event(
     Same key (the original ticket id) and topic as the received event, so order holds."""
     ticket_id = ticket_id_for(channel=channel, delivery_id=identity)
     return TicketUpdatedV1(
-        id=str(
-            uuid.uuid5(TICKET_NAMESPACE, f"updated\x00{ticket_id}\x00{action}\x00{delivery_id}")
-        ),
+        id=name_uuid(f"updated\x00{ticket_id}\x00{action}\x00{delivery_id}"),
         source=f"/vigil/intake/channels/{channel}",
         subject=ticket_id,
         traceparent=traceparent,

@@ -1,9 +1,11 @@
 """Intake app factory. Intake owns nothing durable: Kafka is its durability point."""
 
+import gc
 import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 
 from fastapi import FastAPI
 from prometheus_client import Counter
@@ -15,7 +17,7 @@ from shared.auth import ApiKeyRegistry
 from shared.bus import Bus
 from shared.config import DEFAULT_CONFIG_DIR
 from shared.events import utcnow
-from shared.service import build_state, create_service_app
+from shared.service import ServiceState, build_state, create_service_app
 
 
 def validate_config(config_dir: Path) -> None:
@@ -23,6 +25,18 @@ def validate_config(config_dir: Path) -> None:
     file and field. Used at start-up and by the config validator."""
     ApiKeyRegistry.load(config_dir)
     load_channels(config_dir)
+
+
+def raise_gc_threshold(generation0: int) -> None:
+    """Collect generation 0 after ``generation0`` net allocations, if that is fewer
+    collections than now; generations 1 and 2 keep their ratios."""
+    current, generation1, generation2 = gc.get_threshold()
+    if generation0 > current:
+        gc.set_threshold(generation0, generation1, generation2)
+
+
+async def _tune_gc(state: ServiceState) -> None:
+    raise_gc_threshold(cast(IntakeSettings, state.settings).gc_gen0_threshold)
 
 
 def create_app(
@@ -41,12 +55,16 @@ def create_app(
     state.extras["rate_limiter"] = RateLimiter(channels)
     state.extras["clock"] = clock
     state.extras["monotonic"] = monotonic
-    state.extras["webhooks_counter"] = Counter(
-        "vigil_intake_webhooks_total",
-        "Webhook deliveries by configured channel and outcome (accepted, ignored, "
-        "unauthenticated, too_large, unsupported_media_type, invalid, rate_limited, "
-        "broker_unavailable).",
-        ["channel", "outcome"],
-        registry=state.metrics.registry,
+    state.extras["webhooks_counter"] = api.WebhookCounter(
+        Counter(
+            "vigil_intake_webhooks_total",
+            "Webhook deliveries by configured channel and outcome (accepted, ignored, "
+            "unauthenticated, too_large, unsupported_media_type, invalid, rate_limited, "
+            "broker_unavailable).",
+            ["channel", "outcome"],
+            registry=state.metrics.registry,
+        )
     )
-    return create_service_app(state=state, routers=[api.router], tables=[], owns_bus=owns_bus)
+    return create_service_app(
+        state=state, routers=[api.router], tables=[], owns_bus=owns_bus, on_startup=[_tune_gc]
+    )

@@ -353,3 +353,7 @@ async def test_a_batch_hit_by_a_transient_failure_is_retried_whole(
 
     assert handler.handled == titles
     assert metrics.events_dead_lettered.labels(under_test.topic())._value.get() == 0
+
+
+async def test_a_live_bus_answers_the_readiness_ping(under_test: BusUnderTest) -> None:
+    assert await under_test.bus.ping()

@@ -499,6 +499,16 @@ async def _plain(client: httpx.AsyncClient, name: str) -> float:
     return value
 
 
+async def _open_now(client: httpx.AsyncClient) -> dict[tuple[str, str, str], float]:
+    exposition = (await client.get("/metrics")).text
+    return {
+        (sample.labels["priority"], sample.labels["queue"], sample.labels["status"]): sample.value
+        for family in text_string_to_metric_families(exposition)
+        for sample in family.samples
+        if sample.name == "vigil_escalation_open"
+    }
+
+
 async def _sla_now(client: httpx.AsyncClient) -> dict[str, dict[tuple[str, str], float]]:
     exposition = (await client.get("/metrics")).text
     return {
@@ -536,6 +546,7 @@ async def test_sla_gauges_are_computed_from_the_database_at_scrape_time(
     )
     first, resolution = ("P1", "first_response_due"), ("P1", "resolution_due")
 
+    opened = await _open_now(api.client)
     quiet = await _sla_now(api.client)
     assert await _plain(api.client, "vigil_escalation_timers_pending") == 5.0  # ack + 2x2 SLA
     api.clock.advance(timedelta(minutes=20))  # first response at risk after 15 minutes
@@ -544,6 +555,7 @@ async def test_sla_gauges_are_computed_from_the_database_at_scrape_time(
     late = await _sla_now(api.client)
     await api.call("POST", f"/v1/escalations/{escalation.id}/ack", "responder")
     acked = await _sla_now(api.client)
+    acked_open = await _open_now(api.client)
 
     assert quiet == {"at_risk": {}, "breached": {}}
     assert early == {"at_risk": {first: 1.0}, "breached": {}}
@@ -559,7 +571,11 @@ async def test_sla_gauges_are_computed_from_the_database_at_scrape_time(
         transport = httpx.ASGITransport(app=restarted)
         async with httpx.AsyncClient(transport=transport, base_url="http://e2") as client:
             assert await _sla_now(client) == acked
+            assert await _open_now(client) == acked_open
     await api.call("POST", f"/v1/escalations/{escalation.id}/resolve", "responder")
     assert await _sla_now(api.client) == {"at_risk": {}, "breached": {}}
+    assert await _open_now(api.client) == {}
+    assert opened == {("P1", "q", "open"): 1.0}
+    assert acked_open == {("P1", "q", "acknowledged"): 1.0}
     # Resolving stopped its clocks (the reminder set by the ack included).
     assert await _plain(api.client, "vigil_escalation_timers_pending") == 0.0
