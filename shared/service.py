@@ -198,8 +198,9 @@ SessionDep = Annotated[AsyncSession, Depends(get_session)]
 _ROLE_RANK: dict[Role, int] = {"viewer": 0, "responder": 1, "admin": 2}
 
 
-def require_role(minimum: Role) -> Callable[[Request, ServiceState], Principal]:
-    def dependency(request: Request, state: StateDep) -> Principal:
+def require_role(minimum: Role) -> Callable[[Request, ServiceState], Awaitable[Principal]]:
+    # async: FastAPI runs a plain ``def`` dependency in a worker thread, per request.
+    async def dependency(request: Request, state: StateDep) -> Principal:
         authorization = request.headers.get("authorization", "")
         scheme, _, presented = authorization.partition(" ")
         principal = (

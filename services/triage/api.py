@@ -33,7 +33,7 @@ from shared.topics import TICKETS_TRIAGED
 router = APIRouter(prefix="/v1", tags=["triage"])
 
 
-def _rules(state: StateDep) -> RulesManager:
+async def _rules(state: StateDep) -> RulesManager:
     manager: RulesManager = state.extras["triage_rules"]
     return manager
 
