@@ -9,10 +9,11 @@ again on the next event (a crash may come between the commit and the send).
 import asyncio
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.metrics import store
@@ -58,10 +59,58 @@ class Recorded:
     trend: TrendDetectedV1 | None = None
 
 
+@dataclass(frozen=True)
+class BatchRecorded:
+    duplicates: int
+    trends: list[TrendDetectedV1]
+
+
 async def record(context: MetricsContext, event: VigilEvent) -> Recorded:
     """Record one event once: counted when new; a spike it completes is stored as a trend."""
     facts = facts_of(event)
-    row = store.RecordedEvent(
+    async with context.db.session() as session:
+        if not await store.add_event(session, _event_row(event, facts)):
+            return Recorded(is_new=False)
+        await _track_escalation(session, event, facts)
+        detected = await _count_for_trends(context, session, event, facts)
+        await session.commit()
+    _count(context, facts, detected=detected)
+    return Recorded(is_new=True, trend=detected)
+
+
+async def record_batch(context: MetricsContext, events: Sequence[VigilEvent]) -> BatchRecorded:
+    """:func:`record` for a consumed batch, in one transaction. If a concurrent replica
+    recorded one of the events first, each event is recorded on its own instead."""
+    counted: list[tuple[EventFacts, TrendDetectedV1 | None]] = []
+    async with context.db.session() as session:
+        known = await store.recorded_event_ids(session, [event.id for event in events])
+        for event in events:
+            if event.id in known:
+                continue
+            known.add(event.id)
+            facts = facts_of(event)
+            session.add(_event_row(event, facts))
+            await _track_escalation(session, event, facts)
+            counted.append((facts, await _count_for_trends(context, session, event, facts)))
+        try:
+            await session.commit()
+        except IntegrityError:
+            await session.rollback()
+            recorded = [await record(context, event) for event in events]
+            return BatchRecorded(
+                duplicates=sum(not one.is_new for one in recorded),
+                trends=[one.trend for one in recorded if one.trend is not None],
+            )
+    for facts, detected in counted:
+        _count(context, facts, detected=detected)
+    return BatchRecorded(
+        duplicates=len(events) - len(counted),
+        trends=[detected for _, detected in counted if detected is not None],
+    )
+
+
+def _event_row(event: VigilEvent, facts: EventFacts) -> store.RecordedEvent:
+    return store.RecordedEvent(
         event_id=event.id,
         ticket_id=event.subject,
         type=facts.type,
@@ -73,12 +122,10 @@ async def record(context: MetricsContext, event: VigilEvent) -> Recorded:
         seconds=facts.seconds,
         received_at=facts.received_at,
     )
-    async with context.db.session() as session:
-        if not await store.add_event(session, row):
-            return Recorded(is_new=False)
-        await _track_escalation(session, event, facts)
-        detected = await _count_for_trends(context, session, event, facts)
-        await session.commit()
+
+
+def _count(context: MetricsContext, facts: EventFacts, *, detected: TrendDetectedV1 | None) -> None:
+    """Apply a newly recorded event to the in-memory metrics (after its commit)."""
     for increment in increments_for(facts):
         context.business.apply(increment)
     observation = observation_for(facts)
@@ -94,7 +141,6 @@ async def record(context: MetricsContext, event: VigilEvent) -> Recorded:
                 "score": detected.data.score,
             },
         )
-    return Recorded(is_new=True, trend=detected)
 
 
 async def _track_escalation(session: AsyncSession, event: VigilEvent, facts: EventFacts) -> None:

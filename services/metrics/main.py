@@ -101,7 +101,7 @@ def create_app(
         routers=[api.router],
         tables=store.TABLES,
         owns_bus=owns_bus,
-        consumer=ConsumerSpec(topics=ALL_TOPICS, make_handler=consumer.make_handler),
+        consumer=ConsumerSpec(topics=ALL_TOPICS, make_batch_handler=consumer.make_batch_handler),
         on_startup=[restore_counters],
         background=[gauge_refresher(settings.gauge_refresh_seconds), watch_dead_letters],
     )

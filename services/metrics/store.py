@@ -138,6 +138,11 @@ async def add_event(session: AsyncSession, event: RecordedEvent) -> bool:
     return True
 
 
+async def recorded_event_ids(session: AsyncSession, event_ids: Sequence[str]) -> set[str]:
+    statement = select(RecordedEvent.event_id).where(col(RecordedEvent.event_id).in_(event_ids))
+    return set((await session.exec(statement)).all())
+
+
 async def record_event(session: AsyncSession, event: RecordedEvent) -> bool:
     """True when the event is new; False when it had been recorded before."""
     is_new = await add_event(session, event)

@@ -5,17 +5,22 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
+from prometheus_client import CollectorRegistry
 from sqlalchemy import func
 from sqlmodel import select
 
 from services.escalation import flows
 from services.escalation import store as escalation_store
 from services.escalation.domain import Action, IllegalTransitionError
+from services.metrics import flows as metrics_flows
 from services.metrics import store as metrics_store
+from services.metrics.instruments import BusinessMetrics
+from services.metrics.trends import TrendPolicy
 from services.triage import store as triage_store
 from services.triage.consumer import triage_event
 from services.triage.flows import triage_batch
 from services.triage.rules import builtin_rules
+from shared.bus import InProcessBus
 from shared.db import Database
 from shared.events import (
     Priority,
@@ -227,3 +232,28 @@ async def test_an_event_is_recorded_once_by_metrics(database: Database) -> None:
         [(facts, total)] = await metrics_store.counts_by_facts(session)
     assert count == 1
     assert (facts.channel, total) == ("tests", 1)
+
+
+async def test_a_metrics_batch_records_each_distinct_event_once(database: Database) -> None:
+    registry = CollectorRegistry()
+    context = metrics_flows.MetricsContext(
+        db=database,
+        bus=InProcessBus(),
+        business=BusinessMetrics(registry),
+        policy=TrendPolicy(),
+        trends_topic="trends",
+        clock=utcnow,
+    )
+    earlier, first, second = received("earlier"), received("first"), received("second")
+    await metrics_flows.record_batch(context, [earlier])
+
+    outcome = await metrics_flows.record_batch(context, [first, earlier, second, first])
+
+    assert outcome.duplicates == 2
+    async with database.session() as session:
+        count = (
+            await session.exec(select(func.count()).select_from(metrics_store.RecordedEvent))
+        ).one()
+    assert count == 3
+    received_total = registry.get_sample_value("vigil_tickets_received_total", {"channel": "tests"})
+    assert received_total == 3.0
