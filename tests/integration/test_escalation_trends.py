@@ -12,12 +12,9 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
 from services.escalation import flows, store
-from services.escalation.main import create_app
-from services.escalation.settings import EscalationSettings
-from shared.bus import Bus, create_bus
+from shared.bus import Bus
 from shared.db import Database
 from shared.events import (
     EscalationOpenedV1,
@@ -34,7 +31,8 @@ from shared.settings import VigilSettings
 from shared.topics import ESCALATIONS, TRENDS
 from shared.tracing import new_traceparent
 from tests.conftest import PostgresDatabases
-from tests.unit.helpers import API_KEYS_YAML, VIEWER_KEY, VIEWER_KEY_ENV, bearer, wait_until
+from tests.integration.escalation_service import RunningService, escalation_service
+from tests.unit.helpers import VIEWER_KEY, bearer, wait_until
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
 
@@ -65,31 +63,17 @@ async def service(
     kafka_topics: str,
     postgres: PostgresDatabases,
     monkeypatch: pytest.MonkeyPatch,
-) -> AsyncIterator[tuple[httpx.AsyncClient, Bus, VigilSettings]]:
-    monkeypatch.setenv(VIEWER_KEY_ENV, VIEWER_KEY)
-    monkeypatch.setenv("VIGIL_UNIT_RESPONDER_KEY", "unused-responder-key")
-    config_dir = tmp_path / "config"
-    config_dir.mkdir()
-    (config_dir / "api_keys.yaml").write_text(API_KEYS_YAML)
-    (config_dir / "policies.yaml").write_text(POLICIES_YAML)
-    settings: dict[str, Any] = {
-        "config_dir": config_dir,
-        "database_url": await postgres.create("escalation_trends"),
-        "kafka_bootstrap_servers": kafka_bootstrap,
-        "topic_prefix": kafka_topics,
-        "data_dir": tmp_path / "data",
-        "db_auto_migrate": True,
-    }
-    app: FastAPI = create_app(EscalationSettings(**settings))
-    producer = create_bus(VigilSettings(**settings))
-    await producer.start()
-    try:
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://e") as client:
-                yield client, producer, VigilSettings(**settings)
-    finally:
-        await producer.stop()
+) -> AsyncIterator[RunningService]:
+    async with escalation_service(
+        tmp_path=tmp_path,
+        kafka_bootstrap=kafka_bootstrap,
+        topic_prefix=kafka_topics,
+        postgres=postgres,
+        monkeypatch=monkeypatch,
+        database_label="escalation_trends",
+        policies_yaml=POLICIES_YAML,
+    ) as running:
+        yield running
 
 
 def trend(*, category: str, traceparent: str) -> TrendDetectedV1:

@@ -6,7 +6,6 @@ import hashlib
 import hmac
 import json
 import uuid
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -38,24 +37,6 @@ class TriagedWithSla(TicketTriagedData):
     """What triage adds additively: SLA due times."""
 
     sla: dict[str, datetime]
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite:///{tmp_path / 'escalation.db'}")
-    await database.create_tables(store.TABLES)
-    yield database
-    await database.dispose()
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> EscalationConfig:
-    return load_config(write_escalation_config(tmp_path / "config"))
 
 
 def triaged(

@@ -3,7 +3,6 @@ matching is pure; the flows run on SQLite with an injected clock and a local rec
 
 import json
 import uuid
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -33,24 +32,6 @@ from tests.unit.escalation.helpers import (
     running_receiver,
     write_escalation_config,
 )
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite:///{tmp_path / 'escalation.db'}")
-    await database.create_tables(store.TABLES)
-    yield database
-    await database.dispose()
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> EscalationConfig:
-    return load_config(write_escalation_config(tmp_path / "config"))
 
 
 def trend_event(
