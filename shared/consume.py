@@ -4,10 +4,10 @@ Offsets are committed only after every message of the batch was handled (each ha
 commits its own database transaction first) or dead-lettered, so a crash redelivers work
 instead of losing it; handlers are idempotent, so redelivery is harmless.
 
-A service hands the loop either an ``EventHandler`` (one message at a time) or a
-``BatchHandler`` (the whole fetched batch: one transaction and one round of produces per
-batch). A batch that fails for a reason other than infrastructure is handled again message
-by message, so one poison message is dead-lettered alone instead of taking its batch along.
+A service hands the loop a ``BatchHandler``: it gets the whole fetched batch, for one
+transaction and one round of produces per batch. A batch that fails for a reason other than
+infrastructure is handed over again one message at a time, so one poison message is
+dead-lettered alone instead of taking its batch along.
 """
 
 import asyncio
@@ -29,7 +29,6 @@ logger = logging.getLogger(__name__)
 
 LAG_REFRESH_SECONDS = 1.0
 
-EventHandler = Callable[[VigilEvent, Message], Awaitable[None]]
 Delivery = tuple[VigilEvent, Message]
 BatchHandler = Callable[[Sequence[Delivery]], Awaitable[None]]
 
@@ -57,20 +56,16 @@ class ConsumeLoop:
         *,
         bus: Bus,
         consumer: Consumer,
-        handler: EventHandler | None = None,
-        batch_handler: BatchHandler | None = None,
+        handler: BatchHandler,
         metrics: ServiceMetrics,
         max_attempts: int = 3,
         batch_size: int = 500,
         retry_base_seconds: float = 0.1,
         retry_max_seconds: float = 5.0,
     ) -> None:
-        if (handler is None) == (batch_handler is None):
-            raise ValueError("give exactly one of handler and batch_handler")
         self._bus = bus
         self._consumer = consumer
-        self._batch_handler = batch_handler
-        self._handler: EventHandler = handler or self._one_as_batch
+        self._handler = handler
         self._metrics = metrics
         self._max_attempts = max_attempts
         self._batch_size = batch_size
@@ -118,18 +113,14 @@ class ConsumeLoop:
             await self._dead_letter(message, error=error, attempts=0)
             return None
 
-    async def _one_as_batch(self, event: VigilEvent, message: Message) -> None:
-        assert self._batch_handler is not None
-        await self._batch_handler([(event, message)])
-
     async def _handle_batch(self, deliveries: Sequence[Delivery]) -> bool:
         """True once the batch handler took the whole batch; False: handle one by one."""
-        if self._batch_handler is None or len(deliveries) < 2:
+        if len(deliveries) < 2:
             return False
         failures = 0
         while True:
             try:
-                await self._batch_handler(deliveries)
+                await self._handler(deliveries)
             except TRANSIENT_ERRORS as error:
                 logger.warning(
                     "transient failure, retrying the batch", extra={"error": repr(error)}
@@ -150,7 +141,7 @@ class ConsumeLoop:
         failures = 0
         while True:
             try:
-                await self._handler(event, message)
+                await self._handler([(event, message)])
             except TRANSIENT_ERRORS as error:
                 self._metrics.events_failed.labels(message.topic).inc()
                 logger.warning("transient failure, retrying", extra={"error": repr(error)})

@@ -20,7 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from shared.auth import ApiKeyRegistry, Principal, Role
 from shared.bus import Bus, create_bus
 from shared.config import DEFAULT_CONFIG_DIR
-from shared.consume import BatchHandler, ConsumeLoop, EventHandler
+from shared.consume import BatchHandler, ConsumeLoop
 from shared.db import Database
 from shared.logging import service_var
 from shared.migrations import ensure_schema
@@ -50,11 +50,8 @@ class ServiceState:
 
 @dataclass(frozen=True)
 class ConsumerSpec:
-    """The topics a service consumes and its handler: per message, or per batch."""
-
     topics: Sequence[str]
-    make_handler: Callable[[ServiceState], EventHandler] | None = None
-    make_batch_handler: Callable[[ServiceState], BatchHandler] | None = None
+    make_batch_handler: Callable[[ServiceState], BatchHandler]
 
 
 StartupHook = Callable[[ServiceState], Awaitable[None]]
@@ -92,10 +89,7 @@ def create_service_app(
                     topics=[state.settings.topic(topic) for topic in consumer.topics],
                     group_id=state.settings.group(state.service),
                 ),
-                handler=consumer.make_handler(state) if consumer.make_handler else None,
-                batch_handler=(
-                    consumer.make_batch_handler(state) if consumer.make_batch_handler else None
-                ),
+                handler=consumer.make_batch_handler(state),
                 metrics=state.metrics,
                 max_attempts=state.settings.consumer_max_attempts,
                 batch_size=state.settings.consumer_batch_size,

@@ -280,25 +280,11 @@ async def timeline(session: AsyncSession, escalation_id: str) -> Sequence[Escala
     return (await session.exec(statement)).all()
 
 
-async def lock_unpublished(
-    session: AsyncSession, escalation_id: str
-) -> Sequence[EscalationEventRow]:
-    """This escalation's unsent events in order, locked so concurrent publishers queue up
-    behind each other instead of sending out of order."""
-    statement = (
-        select(EscalationEventRow)
-        .where(EscalationEventRow.escalation_id == escalation_id)
-        .where(col(EscalationEventRow.published_at).is_(None))
-        .order_by(col(EscalationEventRow.seq))
-        .with_for_update()
-    )
-    return (await session.exec(statement)).all()
-
-
 async def lock_unpublished_of(
     session: AsyncSession, escalation_ids: Sequence[str]
 ) -> Sequence[EscalationEventRow]:
-    """:func:`lock_unpublished` for several escalations, locked in the same (seq) order so
+    """These escalations' unsent events in order, locked so concurrent publishers queue up
+    behind each other instead of sending out of order; always locked in seq order, so
     publishers never deadlock."""
     statement = (
         select(EscalationEventRow)

@@ -143,18 +143,6 @@ async def recorded_event_ids(session: AsyncSession, event_ids: Sequence[str]) ->
     return set((await session.exec(statement)).all())
 
 
-async def record_event(session: AsyncSession, event: RecordedEvent) -> bool:
-    """True when the event is new; False when it had been recorded before."""
-    is_new = await add_event(session, event)
-    if is_new:
-        try:
-            await session.commit()
-        except IntegrityError:
-            await session.rollback()
-            return False
-    return is_new
-
-
 async def counts_by_facts(session: AsyncSession) -> list[tuple[EventFacts, int]]:
     columns = (
         col(RecordedEvent.type),

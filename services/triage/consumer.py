@@ -3,14 +3,12 @@
 import logging
 from collections.abc import Sequence
 
-from services.triage import store
-from services.triage.domain import GroupSignal, classify
-from services.triage.flows import RulesManager, ticket_row, triage_batch
+from services.triage.flows import RulesManager, triage_batch
 from services.triage.instruments import TriageMetrics
-from services.triage.rules import SAFETY_CATEGORIES, RuleSet
+from services.triage.rules import SAFETY_CATEGORIES
 from shared.bus import Outgoing
 from shared.consume import BatchHandler, Delivery
-from shared.events import TicketReceivedV1, utcnow
+from shared.events import TicketReceivedV1
 from shared.logging import ticket_context
 from shared.service import ServiceState
 from shared.topics import TICKETS_TRIAGED
@@ -56,17 +54,3 @@ def make_batch_handler(state: ServiceState) -> BatchHandler:
         )
 
     return handle
-
-
-def triage_event(
-    event: TicketReceivedV1, *, ruleset: RuleSet | None = None, group: GroupSignal | None = None
-) -> store.TriagedTicket:
-    """Classify a received ticket into the row to store, with the event to emit."""
-    decision = classify(
-        event.data.report,
-        ruleset=ruleset,
-        channel=event.data.channel,
-        received_at=event.data.received_at,
-        group=group,
-    )
-    return ticket_row(event, decision, triaged_at=utcnow(), group_count=group.count if group else 0)

@@ -18,7 +18,7 @@ from shared.bus import (
     ensure_kafka_topics,
 )
 from shared.consume import ConsumeLoop, Delivery
-from shared.events import Report, TicketReceivedData, TicketReceivedV1, VigilEvent, utcnow
+from shared.events import Report, TicketReceivedData, TicketReceivedV1, utcnow
 from shared.observability import ServiceMetrics
 from shared.topics import TICKETS_RECEIVED, dlq
 
@@ -144,46 +144,32 @@ async def test_uncommitted_batch_is_redelivered_to_the_next_consumer(
 
 
 class RecordingHandler:
+    """A batch handler recording each report's title and the size of every call. A batch
+    that fails records nothing, as a rolled-back transaction would."""
+
     def __init__(self, *, fail_titles: frozenset[str] = frozenset(), transient: int = 0) -> None:
         self.handled: list[str] = []
+        self.call_sizes: list[int] = []
         self._fail_titles = fail_titles
         self._transient_left = transient
 
-    async def __call__(self, event: VigilEvent, message: Message) -> None:
-        assert isinstance(event, TicketReceivedV1)
+    async def __call__(self, deliveries: Sequence[Delivery]) -> None:
+        self.call_sizes.append(len(deliveries))
         if self._transient_left:
             self._transient_left -= 1
             raise BusUnavailableError("broker blip")
-        if event.data.report.title in self._fail_titles:
-            raise ValueError("this report always breaks the handler")
-        self.handled.append(event.data.report.title)
-
-
-class RecordingBatchHandler:
-    """Records the size of every call, and fails whole batches as the single handler does."""
-
-    def __init__(self, *, fail_titles: frozenset[str] = frozenset(), transient: int = 0) -> None:
-        self.single = RecordingHandler(fail_titles=fail_titles, transient=transient)
-        self.call_sizes: list[int] = []
-
-    @property
-    def handled(self) -> list[str]:
-        return self.single.handled
-
-    async def __call__(self, deliveries: Sequence[Delivery]) -> None:
-        self.call_sizes.append(len(deliveries))
-        titles_before = len(self.single.handled)
-        try:
-            for event, message in deliveries:
-                await self.single(event, message)
-        except Exception:
-            del self.single.handled[titles_before:]  # the batch's transaction rolled back
-            raise
+        titles = []
+        for event, _ in deliveries:
+            assert isinstance(event, TicketReceivedV1)
+            if event.data.report.title in self._fail_titles:
+                raise ValueError("this report always breaks the handler")
+            titles.append(event.data.report.title)
+        self.handled += titles
 
 
 async def run_loop_until(
     under_test: BusUnderTest,
-    handler: RecordingHandler | RecordingBatchHandler,
+    handler: RecordingHandler,
     *,
     handled: int,
 ) -> ServiceMetrics:
@@ -191,8 +177,7 @@ async def run_loop_until(
     loop = ConsumeLoop(
         bus=under_test.bus,
         consumer=under_test.bus.consumer(topics=[under_test.topic()], group_id=under_test.group()),
-        handler=handler if isinstance(handler, RecordingHandler) else None,
-        batch_handler=handler if isinstance(handler, RecordingBatchHandler) else None,
+        handler=handler,
         metrics=metrics,
         max_attempts=3,
         retry_base_seconds=0.01,
@@ -318,7 +303,7 @@ async def test_a_batch_handler_takes_the_fetched_batch_in_one_call(
 ) -> None:
     titles = [f"report {index}" for index in range(10)]
     await send_titles(under_test, titles)
-    handler = RecordingBatchHandler()
+    handler = RecordingHandler()
 
     metrics = await run_loop_until(under_test, handler, handled=10)
 
@@ -332,7 +317,7 @@ async def test_a_failing_batch_is_retried_one_by_one_and_only_the_poison_is_dead
 ) -> None:
     titles = ["first", "breaks", "third", "fourth"]
     await send_titles(under_test, titles)
-    handler = RecordingBatchHandler(fail_titles=frozenset({"breaks"}))
+    handler = RecordingHandler(fail_titles=frozenset({"breaks"}))
 
     metrics = await run_loop_until(under_test, handler, handled=3)
 
@@ -347,7 +332,7 @@ async def test_a_batch_hit_by_a_transient_failure_is_retried_whole(
 ) -> None:
     titles = [f"report {index}" for index in range(6)]
     await send_titles(under_test, titles)
-    handler = RecordingBatchHandler(transient=4)  # more than max_attempts
+    handler = RecordingHandler(transient=4)  # more than max_attempts
 
     metrics = await run_loop_until(under_test, handler, handled=6)
 

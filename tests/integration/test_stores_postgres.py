@@ -17,8 +17,8 @@ from services.metrics import store as metrics_store
 from services.metrics.instruments import BusinessMetrics
 from services.metrics.trends import TrendPolicy
 from services.triage import store as triage_store
-from services.triage.consumer import triage_event
-from services.triage.flows import triage_batch
+from services.triage.domain import classify
+from services.triage.flows import ticket_row, triage_batch
 from services.triage.rules import builtin_rules
 from shared.bus import InProcessBus
 from shared.db import Database
@@ -88,7 +88,8 @@ async def test_concurrent_triage_of_one_ticket_stores_one_decision(database: Dat
 
     async def triage_once() -> str:
         async with database.session() as session:
-            ticket = await triage_store.insert_ticket(session, triage_event(event))
+            row = ticket_row(event, classify(event.data.report), triaged_at=utcnow())
+            ticket = await triage_store.insert_ticket(session, row)
             return ticket.triaged_event
 
     emitted = await asyncio.gather(*(triage_once() for _ in range(6)))
@@ -206,25 +207,28 @@ async def test_racing_ack_and_resolve_leave_a_consistent_timeline(database: Data
     assert types.count("vigil.escalation.acknowledged.v1") <= 1
 
 
+def metrics_context(
+    database: Database, registry: CollectorRegistry
+) -> metrics_flows.MetricsContext:
+    return metrics_flows.MetricsContext(
+        db=database,
+        bus=InProcessBus(),
+        business=BusinessMetrics(registry),
+        policy=TrendPolicy(),
+        trends_topic="trends",
+        clock=utcnow,
+    )
+
+
 async def test_an_event_is_recorded_once_by_metrics(database: Database) -> None:
-    event_id = str(uuid.uuid4())
+    context = metrics_context(database, CollectorRegistry())
+    event = received("recorded by six deliveries at once")
 
-    def row() -> metrics_store.RecordedEvent:
-        return metrics_store.RecordedEvent(
-            event_id=event_id,
-            ticket_id="ticket",
-            type="vigil.ticket.received.v1",
-            occurred_at=utcnow(),
-            channel="tests",
-        )
+    outcomes = await asyncio.gather(
+        *(metrics_flows.record_batch(context, [event]) for _ in range(6))
+    )
 
-    async def record() -> bool:
-        async with database.session() as session:
-            return await metrics_store.record_event(session, row())
-
-    results = await asyncio.gather(*(record() for _ in range(6)))
-
-    assert sorted(results) == [False] * 5 + [True]
+    assert sorted(outcome.duplicates for outcome in outcomes) == [0] + [1] * 5
     async with database.session() as session:
         count = (
             await session.exec(select(func.count()).select_from(metrics_store.RecordedEvent))
@@ -236,14 +240,7 @@ async def test_an_event_is_recorded_once_by_metrics(database: Database) -> None:
 
 async def test_a_metrics_batch_records_each_distinct_event_once(database: Database) -> None:
     registry = CollectorRegistry()
-    context = metrics_flows.MetricsContext(
-        db=database,
-        bus=InProcessBus(),
-        business=BusinessMetrics(registry),
-        policy=TrendPolicy(),
-        trends_topic="trends",
-        clock=utcnow,
-    )
+    context = metrics_context(database, registry)
     earlier, first, second = received("earlier"), received("first"), received("second")
     await metrics_flows.record_batch(context, [earlier])
 
