@@ -92,6 +92,9 @@ class TicketTriagedData(BaseModel):
     sla_policies: list[str] = Field(default_factory=list)
     group_key: str | None = None
     override: "TriageOverride | None" = None
+    # Additive (surge re-decisions): set when triage itself re-decided a ticket it had
+    # already triaged, e.g. raised by a later surge of its group. Never set with ``override``.
+    revision: "TriageRevision | None" = None
 
 
 class TriageOverrideFrom(BaseModel):
@@ -108,6 +111,20 @@ class TriageOverride(BaseModel):
     reason: str
     at: datetime
     previous: TriageOverrideFrom
+
+
+class TriageRevision(BaseModel):
+    """Set when triage re-decided an earlier decision by itself (not a person's override):
+    ``kind`` says why (``surge``: a later report pushed its group over the surge threshold),
+    ``previous`` is what it replaced."""
+
+    kind: str
+    reason: str
+    at: datetime
+    previous: TriageOverrideFrom
+    group_key: str | None = None
+    group_count: int | None = None
+    trigger_ticket_id: str | None = None
 
 
 TicketTriagedData.model_rebuild()

@@ -65,6 +65,12 @@ class EventFacts:
     def is_override(self) -> bool:
         return "override" in self.labels
 
+    @property
+    def is_revision(self) -> bool:
+        """A triage decision that replaces an earlier one of the same ticket: a person's
+        override or triage's own revision (a surge raise). Not a ticket triaged again."""
+        return "override" in self.labels or "revision" in self.labels
+
 
 @dataclass(frozen=True)
 class CounterIncrement:
@@ -145,11 +151,26 @@ def _override_labels(data: Any) -> dict[str, str]:
     return labels
 
 
+def _revision_labels(data: Any) -> dict[str, str]:
+    """Why triage re-decided a ticket by itself (``surge``) and what it was before."""
+    revision = _get(data, "revision")
+    if not revision:
+        return {}
+    labels = {"revision": _bounded(_get(revision, "kind")) or UNKNOWN}
+    previous = _get(revision, "previous")
+    for kind in ("category", "priority"):
+        value = _bounded(_get(previous, kind)) if previous is not None else None
+        if value is not None:
+            labels[f"from_{kind}"] = value
+    return labels
+
+
 def facts_of(event: VigilEvent) -> EventFacts:
     data: Any = event.data
     labels = _extra_labels(data)
     if event.type == TRIAGED:
         labels.update(_override_labels(data))
+        labels.update(_revision_labels(data))
     received_at = _get(data, "received_at")
     received_at = received_at if isinstance(received_at, datetime) else None
     at = _get(data, "triaged_at") if event.type == TRIAGED else _get(data, "at")
@@ -157,6 +178,7 @@ def facts_of(event: VigilEvent) -> EventFacts:
     measured = (
         event.type in (TRIAGED, ACKNOWLEDGED, RESOLVED)
         and "override" not in labels
+        and "revision" not in labels
         and _get(data, "trend_id") is None
     )
     return EventFacts(
@@ -239,6 +261,13 @@ def increments_for(facts: EventFacts) -> list[CounterIncrement]:
                     facts.label("from_priority"),
                     priority,
                 ),
+            )
+        )
+    elif facts.type == TRIAGED and facts.is_revision:
+        increments.append(
+            CounterIncrement(
+                "triage_revisions",
+                (facts.label("revision"), facts.label("from_priority"), priority),
             )
         )
     elif facts.type == TRIAGED:
@@ -389,6 +418,8 @@ class TimelineStep:
 def step_name(event_type: str, labels: Mapping[str, str]) -> str:
     if event_type == TRIAGED and "override" in labels:
         return "overridden"
+    if event_type == TRIAGED and "revision" in labels:
+        return f"re-triaged ({labels['revision']})"
     if event_type in STEP_NAMES:
         return STEP_NAMES[event_type]
     # vigil.<area>.<what>.v1 -> "<what>", e.g. a future vigil.escalation.sla_breached.v1

@@ -52,8 +52,13 @@ _COUNTERS: dict[str, tuple[str, str, list[str]]] = {
     ),
     "tickets_triaged": (
         "vigil_tickets_triaged_total",
-        "Tickets classified by triage (overrides not included).",
+        "Tickets classified by triage (first decisions: overrides and revisions not included).",
         ["category", "priority"],
+    ),
+    "triage_revisions": (
+        "vigil_triage_revisions_total",
+        "Decisions triage itself replaced (kind: surge), from -> to priority.",
+        ["kind", "from_priority", "to_priority"],
     ),
     "overrides": (
         "vigil_triage_overrides_total",

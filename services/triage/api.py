@@ -194,8 +194,14 @@ async def simulate_rules(
             group=GroupSignal(key=row.group_key, count=row.group_count) if row.group_key else None,
         )
         for row in rows
+        if row.report is not None
     ]
-    return simulate(reports, current=rules.active.ruleset, proposed=proposed)
+    return simulate(
+        reports,
+        current=rules.active.ruleset,
+        proposed=proposed,
+        skipped_without_report=len(rows) - len(reports),
+    )
 
 
 # --- dry run ----------------------------------------------------------------------------

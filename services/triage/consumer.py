@@ -1,14 +1,20 @@
-"""Triage's event handler: classify each received ticket once, emit its decision."""
+"""Triage's event handler: classify each received ticket once, emit its decision; when the
+batch makes a group surge, re-emit the group's earlier decisions raised."""
 
 import logging
 from collections.abc import Sequence
 
-from services.triage.flows import RulesManager, triage_batch
+from services.triage.flows import (
+    RulesManager,
+    mark_surge_raises_published,
+    raise_surging_groups,
+    triage_batch,
+)
 from services.triage.instruments import TriageMetrics
 from services.triage.rules import SAFETY_CATEGORIES
 from shared.bus import Outgoing
 from shared.consume import BatchHandler, Delivery
-from shared.events import TicketReceivedV1
+from shared.events import TicketReceivedV1, utcnow
 from shared.logging import ticket_context
 from shared.service import ServiceState
 from shared.topics import TICKETS_TRIAGED
@@ -27,8 +33,10 @@ def make_batch_handler(state: ServiceState) -> BatchHandler:
         events = [event for event, _ in deliveries if isinstance(event, TicketReceivedV1)]
         if not events:
             return
+        ruleset = rules.active.ruleset
         async with db.session() as session:
-            tickets, decided = await triage_batch(session, events, ruleset=rules.active.ruleset)
+            tickets, decided = await triage_batch(session, events, ruleset=ruleset)
+            raised = await raise_surging_groups(session, tickets, ruleset=ruleset, now=utcnow())
         traceparents = {event.subject: event.traceparent for event in events}
         for ticket in decided:
             if ticket.category in SAFETY_CATEGORIES:
@@ -51,6 +59,11 @@ def make_batch_handler(state: ServiceState) -> BatchHandler:
                 Outgoing(triaged_topic, key=ticket.ticket_id, value=ticket.triaged_event.encode())
                 for ticket in tickets
             ]
+            + [
+                Outgoing(triaged_topic, key=row.ticket_id, value=row.event.encode())
+                for row in raised
+            ]
         )
+        await mark_surge_raises_published(db, raised, now=utcnow())
 
     return handle

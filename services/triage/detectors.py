@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Literal
 
+from services.triage.classifier import SafetyModel
 from services.triage.lexicons import SAFETY_LEXICONS, Lexicon
 from services.triage.lexicons.types import Near
 
@@ -66,6 +67,10 @@ class Detection:
     # "definite": P0 in the category's own queue. "review": a weaker signal, a possible
     # match for a person on the safety-review queue to confirm (P1).
     tier: Literal["definite", "review"] = "definite"
+    # Set when the trained classifier, not a lexicon, found it: the probability that the
+    # report is about any safety category, and the model's version.
+    model_score: float | None = None
+    model_version: str | None = None
 
 
 @lru_cache(maxsize=4096)
@@ -341,9 +346,11 @@ def detect(
     *,
     lexicons: tuple[Lexicon, ...] = SAFETY_LEXICONS,
     normalised: NormalisedText | None = None,
+    model: SafetyModel | None = None,
 ) -> list[Detection]:
     """Every safety category whose lexicon matches ``text``: first the definite detections,
-    then the categories with only a review-tier (possible) match, each in lexicon order."""
+    then the categories with only a review-tier (possible) match, each in lexicon order, then
+    the categories no lexicon matched but ``model`` flags for review, most likely first."""
     normalised = normalised or normalise(text)
     definite: dict[str, list[tuple[int, int]]] = {}
     review: dict[str, list[tuple[int, int]]] = {}
@@ -370,4 +377,38 @@ def detect(
             detections.append(_detection(lexicon, spans, normalised, "definite"))
         elif weaker:
             possible.append(_detection(lexicon, weaker, normalised, "review"))
-    return detections + possible
+    found = detections + possible
+    if model is not None:
+        found += _model_detections(model, normalised, lexicons=lexicons, found=found)
+    return found
+
+
+def _model_detections(
+    model: SafetyModel,
+    normalised: NormalisedText,
+    *,
+    lexicons: tuple[Lexicon, ...],
+    found: list[Detection],
+) -> list[Detection]:
+    """A review-tier detection when the model flags a category the lexicons did not find:
+    the paraphrases keyword lists miss."""
+    queues = {lexicon.category: lexicon.queue for lexicon in lexicons}
+    score = model.flagged(normalised.text)
+    if score is None or score.category not in queues:
+        return []
+    if score.category in {detection.category for detection in found}:
+        return []
+    return [
+        Detection(
+            category=score.category,
+            queue=queues[score.category],
+            evidence=tuple(
+                normalised.quote(start, end)
+                for start, end in model.evidence(normalised.text, category=score.category)
+            ),
+            negated=(),
+            tier="review",
+            model_score=score.safety_probability,
+            model_version=model.version,
+        )
+    ]

@@ -5,7 +5,8 @@
 "none"}`` (default: ``tests/data/triage_labelled.jsonl``), classifies each text with the
 shipped rules and prints precision, recall and F1 per safety category, overall and per
 language, twice: counting only what reaches the category at P0 (definite detections), then
-counting review-tier (possible) matches routed to the safety-review queue as caught too.
+counting review-tier (possible) matches routed to the safety-review queue as caught too;
+then, per label, the share of reports that reach a person on a safety queue at all.
 ``--errors`` also lists every miss and false alarm of the second view, and which examples
 were only sent to review. ``--bench`` instead times the classifier (CPU ms per report).
 """
@@ -138,6 +139,7 @@ def report(examples: list[Example], *, show_errors: bool) -> str:
         for language in sorted({example.language for example in examples}):
             subset = [pair for pair in pairs if pair[0].language == language]
             out.append(_table(f"language {language} ({len(subset)} examples)", score(subset)))
+    out.append(_reaches_a_person(tiered))
     pairs = views["caught at P0 or sent to review"]
     errors = [(example, predicted) for example, predicted in pairs if predicted != example.label]
     reviewed = [
@@ -158,6 +160,20 @@ def report(examples: list[Example], *, show_errors: bool) -> str:
             for example, category in reviewed
         )
     return "\n".join(out)
+
+
+def _reaches_a_person(tiered: list[tuple[Example, tuple[str, bool]]]) -> str:
+    """Per label, how many reports reach a person on a safety queue (at P0 or for review,
+    under any safety category): for a safety label that is what "not missed" means; for
+    ``none`` it is the false-alarm load on the safety queues."""
+    lines = ["== reaches a person on a safety queue (any safety category, P0 or review) =="]
+    for label in (*SAFETY_CATEGORIES, NONE):
+        flagged = [category != NONE for example, (category, _) in tiered if example.label == label]
+        if flagged:
+            name = "none (false alarms)" if label == NONE else label
+            share = sum(flagged) / len(flagged)
+            lines.append(f"  {name:<20}{sum(flagged):>5}/{len(flagged):<5}{share:.3f}")
+    return "\n".join(lines)
 
 
 def bench_reports(count: int = 500) -> list[Report]:

@@ -4,26 +4,40 @@
   database, so replicas share them).
 - ``RulesManager``: the active rules of this replica, kept equal to the database's latest
   revision; ``rules.yaml`` changes become new revisions, invalid files never do.
+- ``raise_surging_groups``: when a batch's reports push a subject's group over the surge
+  threshold, the group's decisions made in earlier batches are raised too, each once, and
+  their new events kept in an outbox (``triage_surge_raises``) until published.
 - ``override_ticket`` / ``publish_pending_overrides``: a person's correction, audited, and
-  its event published (re-sent by a relay if the broker was down).
+  its event published (re-sent by a relay if the broker was down; the same relay re-sends
+  surge raises).
 """
 
 import asyncio
 import logging
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.triage import store
-from services.triage.domain import Decision, GroupSignal, compute_sla, decide, surge_window
+from services.triage.domain import (
+    Decision,
+    GroupSignal,
+    SurgeRaise,
+    decide,
+    less_urgent_than,
+    sla_after_change,
+    surge_raise,
+    surge_window,
+)
 from services.triage.grouping import group_key
 from services.triage.instruments import TriageMetrics
 from services.triage.rules import SAFETY_CATEGORIES, RulesError, RuleSet, parse_rules, rules_path
-from shared.bus import Bus, BusUnavailableError
+from shared.bus import Bus, BusUnavailableError, Outgoing
 from shared.db import Database
 from shared.events import (
     Priority,
@@ -33,8 +47,10 @@ from shared.events import (
     TicketTriagedV1,
     TriageOverride,
     TriageOverrideFrom,
+    TriageRevision,
     utcnow,
 )
+from shared.logging import ticket_context
 from shared.tracing import child_traceparent
 
 logger = logging.getLogger(__name__)
@@ -248,6 +264,9 @@ class Outcome:
     queue: str
     rules_version: str
     triaged_event: str
+    received_at: datetime
+    group_key: str | None
+    group_count: int
 
     @classmethod
     def of(cls, ticket: store.TriagedTicket | dict[str, Any]) -> "Outcome":
@@ -332,6 +351,218 @@ async def group_signal_preview(
     return GroupSignal(key=key, count=count + 1)
 
 
+# --- surges raise their group ---------------------------------------------------------
+
+
+def aware(moment: datetime) -> datetime:
+    """SQLite gives stored times back without their (UTC) zone."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class SurgingGroup:
+    """A group over the surge threshold in a consumed batch: its members received in
+    [since, until] (the span its surge was counted over) are raised."""
+
+    signal: GroupSignal
+    since: datetime
+    until: datetime
+    trigger_ticket_id: str
+
+
+def surging_groups(outcomes: Sequence[Outcome], *, ruleset: RuleSet) -> list[SurgingGroup]:
+    """The groups a batch's decisions (new, or stored by an earlier delivery of the batch)
+    found surging, by group key. The trigger is the group's earliest report in the batch;
+    the span is the batch's span of the group widened by the window, as counted."""
+    threshold = ruleset.spec.grouping.surge_threshold
+    window = surge_window(ruleset)
+    members: dict[str, list[Outcome]] = {}
+    for outcome in outcomes:
+        if outcome.group_key is not None and outcome.group_count >= threshold:
+            members.setdefault(outcome.group_key, []).append(outcome)
+    groups: list[SurgingGroup] = []
+    for key in sorted(members):
+        ordered = sorted(members[key], key=lambda o: (aware(o.received_at), o.ticket_id))
+        groups.append(
+            SurgingGroup(
+                signal=GroupSignal(key=key, count=max(o.group_count for o in ordered)),
+                since=aware(ordered[0].received_at) - window,
+                until=aware(ordered[-1].received_at) + window,
+                trigger_ticket_id=ordered[0].ticket_id,
+            )
+        )
+    return groups
+
+
+def surge_raise_id(ticket_id: str, priority: Priority) -> str:
+    """The raise's (and its event's) id: one per ticket and priority, whichever replica."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"vigil:triage:surge:{ticket_id}:{priority.value}"))
+
+
+def _raised_event(
+    ticket: store.TriagedTicket, raised: SurgeRaise, *, group: SurgingGroup, now: datetime
+) -> TicketTriagedV1:
+    before = TicketTriagedV1.model_validate_json(ticket.triaged_event)
+    previous = TriageOverrideFrom(
+        category=ticket.category,
+        severity=ticket.severity,
+        priority=Priority(ticket.priority),
+        queue=ticket.queue,
+    )
+    data = before.data.model_copy(
+        update={
+            "priority": raised.priority,
+            "reasons": [*before.data.reasons, raised.reason],
+            "tags": list(raised.tags),
+            "triaged_at": now,
+            "first_response_due": raised.sla.first_response_due,
+            "resolution_due": raised.sla.resolution_due,
+            "sla_policies": list(raised.sla.policies),
+            "group_key": group.signal.key,
+            "override": None,
+            "revision": TriageRevision(
+                kind="surge",
+                reason=raised.reason.detail,
+                at=now,
+                previous=previous,
+                group_key=group.signal.key,
+                group_count=group.signal.count,
+                trigger_ticket_id=group.trigger_ticket_id,
+            ),
+        }
+    )
+    return TicketTriagedV1(
+        id=surge_raise_id(ticket.ticket_id, raised.priority),
+        source="/vigil/triage",
+        subject=ticket.ticket_id,
+        traceparent=child_traceparent(before.traceparent),
+        data=data,
+    )
+
+
+def _raise_ticket(
+    ticket: store.TriagedTicket, *, group: SurgingGroup, ruleset: RuleSet, now: datetime
+) -> store.SurgeRaiseRecord | None:
+    """Raise one stored decision in place; its outbox row, or None if it stays as it is."""
+    raised = surge_raise(
+        ruleset,
+        priority=Priority(ticket.priority),
+        category=ticket.category,
+        tags=ticket.tags,
+        policies=ticket.sla_policies,
+        received_at=aware(ticket.received_at),
+        group=group.signal,
+        trigger_ticket_id=group.trigger_ticket_id,
+    )
+    if raised is None:
+        return None
+    event = _raised_event(ticket, raised, group=group, now=now)
+    record = store.SurgeRaiseRecord(
+        id=event.id,
+        ticket_id=ticket.ticket_id,
+        group_key=group.signal.key,
+        group_count=group.signal.count,
+        trigger_ticket_id=group.trigger_ticket_id,
+        from_priority=ticket.priority,
+        to_priority=raised.priority.value,
+        event=event.model_dump_json(),
+        created_at=now,
+    )
+    ticket.priority = raised.priority.value
+    ticket.tags = list(raised.tags)
+    ticket.reasons = [reason.model_dump() for reason in event.data.reasons]
+    ticket.first_response_due = raised.sla.first_response_due
+    ticket.resolution_due = raised.sla.resolution_due
+    ticket.sla_policies = list(raised.sla.policies)
+    ticket.group_count = max(ticket.group_count, group.signal.count)
+    ticket.triaged_event = event.model_dump_json()
+    return record
+
+
+async def raise_surging_groups(
+    session: AsyncSession, outcomes: Sequence[Outcome], *, ruleset: RuleSet, now: datetime
+) -> list[store.SurgeRaiseRecord]:
+    """Raise the earlier decisions of every group this batch found surging: those received
+    within the span the surge was counted over, less urgent than the surge priority and not
+    overridden by a person (a person's decision wins). One transaction; rows are locked, so
+    replicas deciding overlapping batches raise each ticket once. Returns the raises made
+    now, for the caller to publish; any it fails to publish are re-sent by the relay
+    (:func:`publish_pending_surge_raises`)."""
+    groups = surging_groups(outcomes, ruleset=ruleset)
+    if not groups:
+        return []
+    priorities = [p.value for p in less_urgent_than(ruleset.spec.grouping.surge_priority)]
+    for _attempt in range(2):
+        tickets: list[store.TriagedTicket] = []
+        records: list[store.SurgeRaiseRecord] = []
+        for group in groups:
+            members = await store.lock_group_members(
+                session,
+                group_key=group.signal.key,
+                since=group.since,
+                until=group.until,
+                priorities=priorities,
+            )
+            for ticket in members:
+                record = _raise_ticket(ticket, group=group, ruleset=ruleset, now=now)
+                if record is not None:
+                    tickets.append(ticket)
+                    records.append(record)
+        if not records:
+            await session.rollback()  # releases the locks
+            return []
+        if await store.save_surge_raises(session, tickets=tickets, raises=records):
+            _log_raises(records)
+            return records
+        # A replica without row locks (SQLite files shared by processes) raised one of them
+        # first: look again, its raises are no longer below the surge priority.
+    return []
+
+
+def _log_raises(records: Sequence[store.SurgeRaiseRecord]) -> None:
+    for record in records:
+        with ticket_context(ticket_id=record.ticket_id, traceparent=None):
+            logger.info(
+                "ticket raised by its group's surge",
+                extra={
+                    "from_priority": record.from_priority,
+                    "to_priority": record.to_priority,
+                    "group_count": record.group_count,
+                    "trigger_ticket_id": record.trigger_ticket_id,
+                },
+            )
+
+
+async def mark_surge_raises_published(
+    db: Database, records: Sequence[store.SurgeRaiseRecord], *, now: datetime
+) -> None:
+    if not records:
+        return
+    async with db.session() as session:
+        await store.mark_surge_raises_published(session, [record.id for record in records], at=now)
+
+
+async def publish_pending_surge_raises(
+    db: Database, *, bus: Bus, topic: str, grace: timedelta, now: datetime
+) -> int:
+    """Send surge raises the consumer could not (broker down, crash), older than ``grace``."""
+    async with db.session() as session:
+        pending = await store.unpublished_surge_raises(
+            session, created_before=now - grace, limit=100
+        )
+        if not pending:
+            return 0
+        try:
+            await bus.send_many(
+                [Outgoing(topic, key=row.ticket_id, value=row.event.encode()) for row in pending]
+            )
+        except BusUnavailableError as error:
+            logger.warning("surge raises not published yet", extra={"error": str(error)})
+            return 0
+        await store.mark_surge_raises_published(session, [row.id for row in pending], at=utcnow())
+    return len(pending)
+
+
 # --- overrides --------------------------------------------------------------------------
 
 
@@ -387,8 +618,14 @@ async def override_ticket(
     ):
         raise OverrideError(409, "Nothing to change", "The ticket already has these values.")
     before = TicketTriagedV1.model_validate_json(ticket.triaged_event)
-    sla = compute_sla(
-        ruleset, priority=priority, category=category, rule_policy=None, start=ticket.received_at
+    sla = sla_after_change(
+        ruleset,
+        policies=ticket.sla_policies,
+        previous_priority=previous.priority,
+        previous_category=previous.category,
+        priority=priority,
+        category=category,
+        start=aware(ticket.received_at),
     )
     data = before.data.model_copy(
         update={
@@ -462,13 +699,16 @@ async def publish_override(
 async def publish_pending_overrides(
     db: Database, *, bus: Bus, topic: str, grace: timedelta, now: datetime
 ) -> int:
-    """Send override events the API could not (broker down, crash). Only those older than
-    ``grace``, so the relay does not race the request that is publishing right now."""
+    """Send override events the API could not (broker down, crash), then surge raises the
+    consumer could not. Only those older than ``grace``, so the relay does not race the
+    request or the batch that is publishing right now."""
     async with db.session() as session:
         pending = await store.unpublished_overrides(session, created_before=now - grace, limit=100)
         published = 0
         for audit in pending:
             if not await publish_override(session, bus=bus, topic=topic, audit=audit):
-                break
+                return published
             published += 1
-    return published
+    return published + await publish_pending_surge_raises(
+        db, bus=bus, topic=topic, grace=grace, now=now
+    )

@@ -8,6 +8,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from services.triage import api, consumer, store
+from services.triage.classifier import shipped_model
 from services.triage.detectors import compile_lexicons
 from services.triage.flows import RulesManager, publish_pending_overrides
 from services.triage.instruments import TriageMetrics
@@ -53,6 +54,7 @@ def create_app(settings: TriageSettings | None = None, *, bus: Bus | None = None
 
 async def _load_rules(state: ServiceState) -> None:
     compile_lexicons()
+    shipped_model()
     manager: RulesManager = state.extras["triage_rules"]
     await manager.sync()
     if not manager.loaded:

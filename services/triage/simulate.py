@@ -62,9 +62,27 @@ def _brief(decision: Decision) -> dict[str, str]:
     }
 
 
+def skipped_note(*, skipped: int, considered: int) -> str | None:
+    """Why some of the most recent tickets were not replayed, or None when all were."""
+    if not skipped:
+        return None
+    return (
+        f"{skipped} of the {considered} most recent tickets were skipped: they were triaged "
+        "before triage kept the report text (schema triage_0002), so they cannot be decided "
+        "again; the figures cover the replayed tickets only"
+    )
+
+
 def simulate(
-    reports: Sequence[StoredReport], *, current: RuleSet, proposed: RuleSet
+    reports: Sequence[StoredReport],
+    *,
+    current: RuleSet,
+    proposed: RuleSet,
+    skipped_without_report: int = 0,
 ) -> dict[str, Any]:
+    """Decide ``reports`` under both rule sets. ``skipped_without_report`` counts the
+    requested tickets that had no stored report text; the answer reports them."""
+
     def run(ruleset: RuleSet) -> list[tuple[StoredReport, Decision]]:
         return [
             (
@@ -89,6 +107,10 @@ def simulate(
     ]
     return {
         "tickets": len(reports),
+        "skipped_without_report": skipped_without_report,
+        "note": skipped_note(
+            skipped=skipped_without_report, considered=len(reports) + skipped_without_report
+        ),
         "current_version": current.version,
         "proposed_version": proposed.version,
         "changed": len(changes),

@@ -88,11 +88,31 @@ class OverrideAudit(SQLModel, table=True):
     published_at: datetime | None = None
 
 
+class SurgeRaiseRecord(SQLModel, table=True):
+    """An earlier decision raised by its group's surge, and the event that says so (the
+    outbox: sent by the consumer, else by the relay). Its id is the event's id and is
+    derived from ticket and new priority, so a ticket is raised to a priority once."""
+
+    __tablename__ = "triage_surge_raises"
+
+    id: str = Field(primary_key=True, max_length=36)
+    ticket_id: str = Field(max_length=64, index=True)
+    group_key: str = Field(max_length=2200, index=True)
+    group_count: int
+    trigger_ticket_id: str = Field(max_length=64)
+    from_priority: str = Field(max_length=4)
+    to_priority: str = Field(max_length=4)
+    event: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(index=True)
+    published_at: datetime | None = None
+
+
 TABLES = [
     TriagedTicket.__table__,  # type: ignore[attr-defined]
     GroupReport.__table__,  # type: ignore[attr-defined]
     RulesRevision.__table__,  # type: ignore[attr-defined]
     OverrideAudit.__table__,  # type: ignore[attr-defined]
+    SurgeRaiseRecord.__table__,  # type: ignore[attr-defined]
 ]
 
 
@@ -155,9 +175,10 @@ async def insert_ticket(session: AsyncSession, ticket: TriagedTicket) -> Triaged
 
 
 async def recent_tickets(session: AsyncSession, *, limit: int) -> Sequence[TriagedTicket]:
+    """The ``limit`` most recently received tickets, those without stored report text
+    (decided before triage kept it) included: the caller says it skipped them."""
     statement = (
         select(TriagedTicket)
-        .where(col(TriagedTicket.report).is_not(None))
         .order_by(col(TriagedTicket.received_at).desc(), col(TriagedTicket.ticket_id))
         .limit(limit)
     )
@@ -212,6 +233,80 @@ async def count_group_reports(
         )
     )
     return int((await session.exec(statement)).one())
+
+
+async def lock_group_members(
+    session: AsyncSession,
+    *,
+    group_key: str,
+    since: datetime,
+    until: datetime,
+    priorities: Sequence[str],
+) -> Sequence[TriagedTicket]:
+    """The group's decisions received in [since, until] at one of ``priorities`` that no
+    person overrode, locked for update until the transaction ends (PostgreSQL), in ticket
+    order so replicas lock them in the same order. A row changed by a concurrent
+    transaction is checked again against these conditions once its lock is released."""
+    if not priorities:
+        return []
+    statement = (
+        select(TriagedTicket)
+        .where(
+            TriagedTicket.group_key == group_key,
+            col(TriagedTicket.received_at) >= since,
+            col(TriagedTicket.received_at) <= until,
+            col(TriagedTicket.priority).in_(priorities),
+            col(TriagedTicket.overridden).is_(False),
+        )
+        .order_by(col(TriagedTicket.ticket_id))
+        .with_for_update()
+        # Rows this session read before (the batch's known tickets) are read afresh.
+        .execution_options(populate_existing=True)
+    )
+    return (await session.exec(statement)).all()
+
+
+async def save_surge_raises(
+    session: AsyncSession, *, tickets: Sequence[TriagedTicket], raises: Sequence[SurgeRaiseRecord]
+) -> bool:
+    """The raised decisions and their outbox rows, in one transaction. False (nothing saved)
+    when a concurrent replica raised one of these tickets to the same priority first."""
+    session.add_all([*tickets, *raises])
+    try:
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()
+        return False
+    return True
+
+
+async def unpublished_surge_raises(
+    session: AsyncSession,
+    *,
+    limit: int,
+    created_before: datetime | None = None,
+) -> Sequence[SurgeRaiseRecord]:
+    statement = select(SurgeRaiseRecord).where(col(SurgeRaiseRecord.published_at).is_(None))
+    if created_before is not None:
+        statement = statement.where(col(SurgeRaiseRecord.created_at) < created_before)
+    statement = statement.order_by(
+        col(SurgeRaiseRecord.created_at), col(SurgeRaiseRecord.id)
+    ).limit(limit)
+    return (await session.exec(statement)).all()
+
+
+async def mark_surge_raises_published(
+    session: AsyncSession, raise_ids: Sequence[str], *, at: datetime
+) -> None:
+    if not raise_ids:
+        return
+    statement = select(SurgeRaiseRecord).where(
+        col(SurgeRaiseRecord.id).in_(raise_ids), col(SurgeRaiseRecord.published_at).is_(None)
+    )
+    for record in (await session.exec(statement)).all():
+        record.published_at = at
+        session.add(record)
+    await session.commit()
 
 
 # --- rules ------------------------------------------------------------------------------

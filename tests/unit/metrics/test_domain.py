@@ -70,6 +70,38 @@ def test_an_override_counts_from_and_to_and_is_not_a_second_triage() -> None:
     assert "film" not in str(facts.labels), "free text is unbounded: never a label"
 
 
+def test_a_surge_revision_counts_as_a_revision_not_a_second_triage() -> None:
+    event = triaged(
+        "t1",
+        seconds=900,
+        category="harassment",
+        priority=Priority.P1,
+        revision={
+            "kind": "surge",
+            "reason": "5 reports about this subject within 1h",
+            "at": T0,
+            "previous": {
+                "category": "harassment",
+                "severity": "medium",
+                "priority": "P3",
+                "queue": "trust-safety",
+            },
+            "group_key": "account:alice",
+            "group_count": 5,
+            "trigger_ticket_id": "t9",
+        },
+    )
+    facts = facts_of(event)
+    found = increments_for(facts)
+
+    assert CounterIncrement("triage_revisions", ("surge", "P3", "P1")) in found
+    assert not any(item.counter in ("tickets_triaged", "overrides") for item in found)
+    assert observation_for(facts) is None, "time to triage is the first decision's"
+    assert "alice" not in str(facts.labels), "group keys are unbounded: never a label"
+    steps = timeline([TimelineEvent(type=event.type, at=T0, labels=facts.labels)])
+    assert steps[0].step == "re-triaged (surge)"
+
+
 def test_escalation_steps_count_with_their_level_and_measure_durations() -> None:
     assert CounterIncrement("escalations_escalated", ("P0", "2")) in counters(
         escalation("escalated", "t1", seconds=600, level=2, reason="ack_timeout")

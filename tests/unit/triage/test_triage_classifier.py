@@ -1,0 +1,182 @@
+"""The trained safety classifier: features, scoring, how it feeds the review tier, and that
+the shipped model was trained on the corpus in the repository."""
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from services.triage import train_model
+from services.triage.classifier import (
+    SAFETY_CLASSES,
+    Block,
+    SafetyModel,
+    char_features,
+    load_model,
+    shipped_model,
+    tokens,
+    word_features,
+)
+from services.triage.detectors import detect, normalise
+from services.triage.domain import SAFETY_REVIEW_QUEUE, classify
+from shared.events import Priority, Report
+
+
+def _model(words: dict[str, tuple[float, float, float]], *, threshold: float = 0.5) -> SafetyModel:
+    """A model whose only features are whole words, each with idf 1 and the given weights
+    for threat to life, self-harm and child safety."""
+    table = {word: (1.0, *weights) for word, weights in words.items()}
+    return SafetyModel(
+        version="test",
+        classes=SAFETY_CLASSES,
+        bias=(-3.0, -3.0, -3.0),
+        blocks={"chars": Block(table={}), "words": Block(table=table)},
+        review_threshold=threshold,
+    )
+
+
+def test_drawn_out_and_leetspeak_spellings_share_the_plain_words_features() -> None:
+    plain = tokens(normalise("you will die").text)
+    obfuscated = tokens(normalise("y0u wiiill diiie").text)
+
+    assert word_features(plain) == word_features(obfuscated) == [
+        "you", "wil", "die", "you wil", "wil die"
+    ]  # fmt: skip
+    assert char_features(plain) == char_features(obfuscated)
+    assert " di" in char_features(plain)
+
+
+def test_scoring_flags_only_at_the_threshold_and_quotes_the_words_that_weighed() -> None:
+    model = _model({"bridge": (0.0, 8.0, 0.0), "tonight": (0.0, 2.0, 0.0)})
+
+    flagged = model.flagged(normalise("Meet me at the BRIDGE tonight").text)
+    quiet = model.flagged(normalise("Meet me at the station").text)
+
+    assert flagged is not None
+    assert flagged.category == "self_harm"
+    assert flagged.safety_probability >= 0.5
+    assert quiet is None
+    assert model.probabilities("meet me at the station")["self_harm"] < 0.5
+    text = normalise("meet me at the bridge tonight").text
+    spans = model.evidence(text, category="self_harm")
+    assert [text[start:end] for start, end in spans] == ["bridge", "tonight"]
+
+
+def test_a_flag_in_a_category_without_a_lexicon_routes_nowhere() -> None:
+    model = _model({"bridge": (0.0, 8.0, 0.0)})
+
+    assert detect("Meet me at the BRIDGE", lexicons=(), model=model) == []
+
+
+def test_model_detections_are_review_tier_with_evidence_from_the_original_text() -> None:
+    model = _model({"bridge": (0.0, 8.0, 0.0)})
+
+    detections = detect("Meet me at the BRÏDGE", model=model)
+
+    assert len(detections) == 1
+    assert detections[0].category == "self_harm"
+    assert detections[0].tier == "review"
+    assert detections[0].evidence == ("brïdge",)  # original characters, lower-cased
+    assert detections[0].model_version == "test"
+    assert detections[0].model_score is not None
+    assert detections[0].model_score >= 0.5
+
+
+def test_a_lexicon_detection_wins_over_the_model_for_its_category() -> None:
+    model = _model({"kil": (8.0, 0.0, 0.0)})
+
+    detections = detect("I will kill you", model=model)
+
+    assert [(d.category, d.tier, d.model_score) for d in detections] == [
+        ("threat_to_life", "definite", None)
+    ]
+
+
+PARAPHRASES = [
+    ("en", "he keeps texting me that I won't live to see my birthday and he knows my address"),
+    ("en", "my friend gave away all her things and wrote that she won't be a problem much longer"),
+    ("en", "a grown man keeps asking my 11 year old to send photos and to keep it a secret"),
+    ("es", "me dijo que no voy a llegar vivo al lunes, sabe dónde vivo"),
+    ("pt", "ela escreveu que não aguenta mais e que amanhã ninguém vai precisar se preocupar"),
+]
+
+
+@pytest.mark.parametrize(("language", "text"), PARAPHRASES)
+def test_paraphrases_reach_a_person(language: str, text: str) -> None:
+    decision = classify(Report(title=text, language=language))
+
+    assert decision.category in SAFETY_CLASSES
+    assert decision.priority in {Priority.P0, Priority.P1}
+
+
+def test_a_report_only_the_model_flags_goes_to_review_at_p1_never_p0() -> None:
+    text = "my friend gave away all her things and wrote that she won't be a problem much longer"
+    assert [d for d in detect(text) if d.category == "self_harm"] == []  # lexicons miss it
+
+    decision = classify(Report(title=text))
+
+    assert decision.category == "self_harm"
+    assert decision.priority is Priority.P1
+    assert decision.queue == SAFETY_REVIEW_QUEUE
+    reason = next(r for r in decision.reasons if r.rule == "safety.self_harm")
+    assert f"classifier {shipped_model().version}: p=" in reason.detail
+    assert reason.evidence
+    assert all(word in text.lower() for word in reason.evidence)
+
+
+ORDINARY_SUPPORT = [
+    "I was charged twice for my subscription this month",
+    "Cannot log in after resetting my password",
+    "The app crashes when I upload a profile picture",
+    "Please add dark mode to the desktop app",
+    "How do I change the e-mail address on my account?",
+    "No puedo iniciar sesión desde ayer",
+    "Fui cobrado duas vezes no cartão",
+    "Je n'arrive pas à télécharger ma facture",
+    "Aplikasi error terus waktu mau bayar",
+    "My order never arrived and tracking has not updated in a week",
+]
+
+
+@pytest.mark.parametrize("text", ORDINARY_SUPPORT)
+def test_ordinary_support_reports_stay_off_the_safety_queues(text: str) -> None:
+    decision = classify(Report(title=text))
+
+    assert decision.category not in SAFETY_CLASSES
+    assert decision.queue != SAFETY_REVIEW_QUEUE
+
+
+def test_the_shipped_model_was_trained_on_the_corpus_as_it_is_now() -> None:
+    assert train_model.main(["--check"]) == 0, "retrain: python -m services.triage.train_model"
+
+
+def test_training_never_reads_the_independent_heldout_set() -> None:
+    files = train_model.corpus_files()
+
+    assert train_model.HELD_OUT not in files
+    assert train_model.HELD_OUT.name not in json.dumps(train_model.shipped_document())
+    assert any(path.parent == train_model.CORPUS_DIR for path in files)
+
+
+def test_a_model_file_with_other_classes_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "model.json.gz"
+    document = train_model.shipped_document()
+    document["classes"] = ["threat_to_life", "spam", "child_safety"]
+    with gzip.open(path, "wt", encoding="utf-8") as file:
+        json.dump(document, file)
+
+    with pytest.raises(ValueError, match="classes"):
+        load_model(path)
+
+
+def test_a_stale_model_is_reported(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    extra = tmp_path / "extra.jsonl"
+    extra.write_text('{"language": "en", "label": "none", "text": "hello"}\n')
+    real = train_model.corpus_files()
+    monkeypatch.setattr(train_model, "corpus_files", lambda: [*real, extra])
+
+    assert train_model.main(["--check"]) == 1
+    assert "stale" in capsys.readouterr().err
