@@ -71,6 +71,8 @@ class Detection:
     # report is about any safety category, and the model's version.
     model_score: float | None = None
     model_version: str | None = None
+    # A model detection below the model's paging threshold: queued for review, not paged.
+    low_confidence: bool = False
 
 
 @lru_cache(maxsize=4096)
@@ -410,5 +412,6 @@ def _model_detections(
             tier="review",
             model_score=score.safety_probability,
             model_version=model.version,
+            low_confidence=not score.pages,
         )
     ]

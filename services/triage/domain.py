@@ -9,8 +9,9 @@ Order of evaluation, each step explained by a reason:
 2. A surge of reports about the same subject raises the priority to the surge priority.
 3. Safety detectors (threat to life, self-harm, child safety) come last and force P0, the
    critical severity and their own queue: no ordinary rule can lower them. A report with
-   only review-tier (possible) safety matches takes that category, at least P1 and high
-   severity, on the ``safety-review`` queue, with a reason saying it is a possible match.
+   only review-tier (possible) safety matches takes that category, at least P1 (P2 when only
+   the classifier flagged it, below its paging threshold) and high severity, on the
+   ``safety-review`` queue, with a reason saying it is a possible match.
 4. SLA: the priority's policy, the winning rule's policy and the category's statutory clock
    all apply; the earliest deadline of each kind wins.
 """
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from services.triage.classifier import shipped_model
+from services.triage.classifier import SafetyModel, shipped_model
 from services.triage.detectors import Detection, NormalisedText, detect, normalise
 from services.triage.rules import (
     SAFETY_CATEGORIES,
@@ -37,6 +38,8 @@ _LEAST_URGENT = len(_PRIORITIES)
 # Where review-tier (possible) safety matches go, and how urgently.
 SAFETY_REVIEW_QUEUE = "safety-review"
 SAFETY_REVIEW_PRIORITY = Priority.P1
+# Only the classifier flagged it, below its paging threshold: on the queue, nobody paged.
+SAFETY_LOW_CONFIDENCE_PRIORITY = Priority.P2
 
 
 @dataclass(frozen=True)
@@ -154,7 +157,10 @@ def decide(
     channel: str,
     received_at: datetime,
     group: GroupSignal | None = None,
+    model: SafetyModel | None = None,
 ) -> Decision:
+    """The decision for a report; ``model`` is the safety classifier (the shipped one when
+    not given)."""
     text = f"{report.title}\n{report.body}"
     normalised = normalise(text)
     spec = ruleset.spec
@@ -203,7 +209,7 @@ def decide(
         )
         tags = sorted({*tags, "surge"})
 
-    detections = tuple(detect(text, normalised=normalised, model=shipped_model()))
+    detections = tuple(detect(text, normalised=normalised, model=model or shipped_model()))
     definite = [detection for detection in detections if detection.tier == "definite"]
     safety = bool(definite) or category in SAFETY_CATEGORIES
     if definite:
@@ -214,7 +220,7 @@ def decide(
     elif detections:
         # Only possible matches: a person on the safety-review queue confirms or clears.
         category, queue = detections[0].category, SAFETY_REVIEW_QUEUE
-        priority = min(priority, SAFETY_REVIEW_PRIORITY, key=_PRIORITIES.index)
+        priority = min(priority, _review_priority(detections[0]), key=_PRIORITIES.index)
         if SEVERITY_RANK.get(severity, _LEAST_URGENT) > SEVERITY_RANK["high"]:
             severity = "high"
         tags = sorted({*tags, "safety-review"})
@@ -245,6 +251,10 @@ def decide(
     )
 
 
+def _review_priority(detection: Detection) -> Priority:
+    return SAFETY_LOW_CONFIDENCE_PRIORITY if detection.low_confidence else SAFETY_REVIEW_PRIORITY
+
+
 def _safety_reason(detection: Detection) -> Reason:
     detail = f"safety detector: {detection.category} (P0, not overridable by rules)"
     if detection.tier == "review":
@@ -253,11 +263,12 @@ def _safety_reason(detection: Detection) -> Reason:
             if detection.model_score is None
             else f"classifier {detection.model_version}: p={detection.model_score:.2f} that "
             "this is a safety report"
+            + (", below its paging threshold" if detection.low_confidence else "")
         )
         detail = (
             f"safety detector: possible {detection.category} ({signal}): sent to the "
-            f"{SAFETY_REVIEW_QUEUE} queue at {SAFETY_REVIEW_PRIORITY.value} for a person to "
-            "confirm or clear"
+            f"{SAFETY_REVIEW_QUEUE} queue at {_review_priority(detection).value} for a "
+            "person to confirm or clear"
         )
     if detection.negated:
         detail += f"; negation nearby ({', '.join(detection.negated)}), kept for human review"
@@ -417,6 +428,7 @@ def classify(
     channel: str = "",
     received_at: datetime | None = None,
     group: GroupSignal | None = None,
+    model: SafetyModel | None = None,
 ) -> Decision:
     """:func:`decide` with the shipped default rules unless others are given."""
     return decide(
@@ -425,6 +437,7 @@ def classify(
         channel=channel,
         received_at=received_at or utcnow(),
         group=group,
+        model=model,
     )
 
 

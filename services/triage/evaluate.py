@@ -73,16 +73,16 @@ def load(path: Path) -> list[Example]:
 def predict(text: str, *, include_review: bool = False) -> str:
     """The safety category ``text`` is caught as, else ``none``: at P0 only, or also as a
     possible match sent to the review queue when ``include_review``."""
-    category, definite = predict_tiered(text)
-    return category if definite or include_review else NONE
+    category, priority = predict_tiered(text)
+    return category if priority is Priority.P0 or include_review else NONE
 
 
-def predict_tiered(text: str) -> tuple[str, bool]:
-    """(safety category or ``none``, whether it is at P0 rather than sent to review)."""
+def predict_tiered(text: str) -> tuple[str, Priority | None]:
+    """(safety category or ``none``, its priority: P0, or P1/P2 when sent to review)."""
     decision = classify(Report(title=text[:500], body=text[500:]))
     if decision.category not in SAFETY_CATEGORIES:
-        return NONE, False
-    return decision.category, decision.priority is Priority.P0
+        return NONE, None
+    return decision.category, decision.priority
 
 
 def score(pairs: list[tuple[Example, str]]) -> list[Score]:
@@ -122,7 +122,8 @@ def report(examples: list[Example], *, show_errors: bool) -> str:
     tiered = [(example, predict_tiered(example.text)) for example in examples]
     views = {
         "caught at P0": [
-            (example, category if definite else NONE) for example, (category, definite) in tiered
+            (example, category if priority is Priority.P0 else NONE)
+            for example, (category, priority) in tiered
         ],
         "caught at P0 or sent to review": [
             (example, category) for example, (category, _) in tiered
@@ -144,8 +145,8 @@ def report(examples: list[Example], *, show_errors: bool) -> str:
     errors = [(example, predicted) for example, predicted in pairs if predicted != example.label]
     reviewed = [
         (example, category)
-        for example, (category, definite) in tiered
-        if category != NONE and not definite
+        for example, (category, priority) in tiered
+        if category != NONE and priority is not Priority.P0
     ]
     out.append(f"errors: {len(errors)}")
     if show_errors:
@@ -153,7 +154,7 @@ def report(examples: list[Example], *, show_errors: bool) -> str:
             f"  [{example.language}] expected {example.label}, got {predicted}: {example.text}"
             for example, predicted in errors
         )
-    out.append(f"sent to review (P1), not P0: {len(reviewed)}")
+    out.append(f"sent to review (P1 or P2), not P0: {len(reviewed)}")
     if show_errors:
         out.extend(
             f"  [{example.language}] expected {example.label}, review {category}: {example.text}"
@@ -162,17 +163,25 @@ def report(examples: list[Example], *, show_errors: bool) -> str:
     return "\n".join(out)
 
 
-def _reaches_a_person(tiered: list[tuple[Example, tuple[str, bool]]]) -> str:
+def _reaches_a_person(tiered: list[tuple[Example, tuple[str, Priority | None]]]) -> str:
     """Per label, how many reports reach a person on a safety queue (at P0 or for review,
-    under any safety category): for a safety label that is what "not missed" means; for
-    ``none`` it is the false-alarm load on the safety queues."""
-    lines = ["== reaches a person on a safety queue (any safety category, P0 or review) =="]
+    under any safety category), and how many of those page someone (P0 or P1): for a safety
+    label that is what "not missed" means; for ``none`` it is the false-alarm load."""
+    lines = [
+        "== reaches a person on a safety queue (any safety category, P0 or review) ==",
+        f"  {'label':<20}{'queued':>11}{'share':>7}{'paged':>7}",
+    ]
+    paging = (Priority.P0, Priority.P1)
     for label in (*SAFETY_CATEGORIES, NONE):
-        flagged = [category != NONE for example, (category, _) in tiered if example.label == label]
-        if flagged:
+        priorities = [priority for example, (_, priority) in tiered if example.label == label]
+        if priorities:
             name = "none (false alarms)" if label == NONE else label
-            share = sum(flagged) / len(flagged)
-            lines.append(f"  {name:<20}{sum(flagged):>5}/{len(flagged):<5}{share:.3f}")
+            queued = sum(priority is not None for priority in priorities)
+            paged = sum(priority in paging for priority in priorities)
+            lines.append(
+                f"  {name:<20}{queued:>5}/{len(priorities):<5}"
+                f"{queued / len(priorities):>7.3f}{paged:>7}"
+            )
     return "\n".join(lines)
 
 

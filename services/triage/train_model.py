@@ -34,6 +34,7 @@ HELD_OUT = ROOT / "tests" / "data" / "triage_heldout_v2.jsonl"
 LABELS = ("none", *SAFETY_CLASSES)
 REGULARISATION_GRID = (10.0, 30.0)
 TARGET_RECALL = 0.95
+PAGE_PRECISION = 0.9  # of the flags above the paging threshold, at least this many are real
 THRESHOLD_BOUNDS = (0.05, 0.5)
 MIN_DOCUMENTS = 2  # a feature seen in one report only is noise
 FOLDS = 5
@@ -147,6 +148,18 @@ def _threshold(scores: Any, truth: Any) -> float:
     return float(min(high, max(low, positives[allowed_misses])))
 
 
+def _page_threshold(scores: Any, truth: Any, *, review_threshold: float) -> float:
+    """The lowest threshold at which PAGE_PRECISION of the flagged reports are about a
+    safety category (never below the review threshold)."""
+    import numpy as np
+
+    for candidate in np.unique(scores[scores >= review_threshold]):
+        flagged = scores >= candidate
+        if (flagged & truth).sum() >= PAGE_PRECISION * flagged.sum():
+            return float(candidate)
+    return 1.0
+
+
 def _report(scores: Any, truth: Any, threshold: float) -> dict[str, float]:
     flagged = scores >= threshold
     true_positives = int((flagged & truth).sum())
@@ -211,6 +224,9 @@ def train() -> dict[str, Any]:
     regularisation = max(quality, key=lambda c: quality[c])
     predicted = searched[regularisation]
     threshold = _threshold(1 - predicted[:, 0], np.array(labels) > 0)
+    page_threshold = _page_threshold(
+        1 - predicted[:, 0], np.array(labels) > 0, review_threshold=threshold
+    )
 
     fitted = _fit(texts, labels, regularisation=regularisation)
     digest = corpus_digest(files)
@@ -223,13 +239,17 @@ def train() -> dict[str, Any]:
         "classes": list(SAFETY_CLASSES),
         "bias": [round(float(b), 5) for b in bias],
         "review_threshold": round(threshold, 4),
+        "page_threshold": round(page_threshold, 4),
         "trained_on": {
             "files": digest,
             "examples": dict(sorted(Counter(example.label for example in examples).items())),
             "scikit_learn": sklearn.__version__,
         },
         "regularisation": {"C": regularisation, "cv_average_precision": quality},
-        "cross_validation": _cross_validation(predicted, labels, threshold),
+        "cross_validation": {
+            "review": _cross_validation(predicted, labels, threshold),
+            "page": _cross_validation(predicted, labels, page_threshold),
+        },
         "blocks": _document_blocks(fitted),
     }
     _verify(document, fitted, texts[:: max(1, len(texts) // 200)])
@@ -265,7 +285,13 @@ def main(argv: list[str] | None = None) -> int:
     write_model(document)
     summary = {
         key: document[key]
-        for key in ("version", "review_threshold", "regularisation", "cross_validation")
+        for key in (
+            "version",
+            "review_threshold",
+            "page_threshold",
+            "regularisation",
+            "cross_validation",
+        )
     }
     summary["features"] = {name: len(block) for name, block in document["blocks"].items()}
     sys.stdout.write(json.dumps(summary, indent=2) + "\n")

@@ -18,9 +18,10 @@ from shared.bus import (
     ensure_kafka_topics,
 )
 from shared.consume import ConsumeLoop, Delivery
-from shared.events import Report, TicketReceivedData, TicketReceivedV1, utcnow
+from shared.events import TicketReceivedV1
 from shared.observability import ServiceMetrics
 from shared.topics import TICKETS_RECEIVED, dlq
+from tests.integration.events import received
 
 
 @dataclass
@@ -77,21 +78,6 @@ async def collect(
 async def settle(consumer: Consumer, *, seconds: float = 2.0) -> list[Message]:
     """Everything that arrives within a quiet period: used to assert nothing more comes."""
     return await collect(consumer, count=10**9, timeout=seconds)
-
-
-def received_event(title: str, *, ticket_id: str | None = None) -> TicketReceivedV1:
-    ticket_id = ticket_id or str(uuid.uuid4())
-    return TicketReceivedV1(
-        source="/tests",
-        subject=ticket_id,
-        data=TicketReceivedData(
-            ticket_id=ticket_id,
-            channel="tests",
-            delivery_id=ticket_id,
-            received_at=utcnow(),
-            report=Report(title=title),
-        ),
-    )
 
 
 async def test_round_trip_keeps_per_key_order_and_headers(under_test: BusUnderTest) -> None:
@@ -209,7 +195,7 @@ async def test_poison_message_goes_to_dlq_and_the_next_one_is_processed(
     # Same key, so the good message sits behind the poison one in the same partition.
     await under_test.bus.send(topic, key="same-ticket", value=b"\x00not json")
     await under_test.bus.send(
-        topic, key="same-ticket", value=received_event("after the poison").to_bytes()
+        topic, key="same-ticket", value=received("after the poison").to_bytes()
     )
     handler = RecordingHandler()
 
@@ -228,8 +214,8 @@ async def test_a_message_that_keeps_failing_is_dead_lettered_after_max_attempts(
     under_test: BusUnderTest,
 ) -> None:
     topic = under_test.topic()
-    await under_test.bus.send(topic, key="t1", value=received_event("breaks").to_bytes())
-    await under_test.bus.send(topic, key="t1", value=received_event("works").to_bytes())
+    await under_test.bus.send(topic, key="t1", value=received("breaks").to_bytes())
+    await under_test.bus.send(topic, key="t1", value=received("works").to_bytes())
     handler = RecordingHandler(fail_titles=frozenset({"breaks"}))
 
     metrics = await run_loop_until(under_test, handler, handled=1)
@@ -243,7 +229,7 @@ async def test_a_message_that_keeps_failing_is_dead_lettered_after_max_attempts(
 
 async def test_transient_failures_are_retried_not_dead_lettered(under_test: BusUnderTest) -> None:
     topic = under_test.topic()
-    await under_test.bus.send(topic, key="t1", value=received_event("eventually").to_bytes())
+    await under_test.bus.send(topic, key="t1", value=received("eventually").to_bytes())
     handler = RecordingHandler(transient=5)  # more than max_attempts: still not dead-lettered
 
     metrics = await run_loop_until(under_test, handler, handled=1)
@@ -292,7 +278,7 @@ async def test_send_many_delivers_everything_in_per_key_order(under_test: BusUnd
 async def send_titles(under_test: BusUnderTest, titles: Sequence[str]) -> None:
     await under_test.bus.send_many(
         [
-            Outgoing(under_test.topic(), key="one-partition", value=received_event(t).to_bytes())
+            Outgoing(under_test.topic(), key="one-partition", value=received(t).to_bytes())
             for t in titles
         ]
     )

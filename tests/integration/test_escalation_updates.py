@@ -15,9 +15,6 @@ from shared.bus import Bus
 from shared.events import (
     Priority,
     Reason,
-    Report,
-    TicketReceivedData,
-    TicketReceivedV1,
     TicketTriagedData,
     TicketTriagedV1,
     TicketUpdatedData,
@@ -29,6 +26,7 @@ from shared.settings import VigilSettings
 from shared.topics import ESCALATIONS, TICKETS_RECEIVED, TICKETS_TRIAGED
 from tests.conftest import PostgresDatabases
 from tests.integration.escalation_service import RunningService, escalation_service
+from tests.integration.events import received
 from tests.unit.helpers import VIEWER_KEY, bearer, wait_until
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
@@ -82,20 +80,6 @@ def updated(ticket_id: str, action: str) -> TicketUpdatedV1:
     )
 
 
-def received(ticket_id: str) -> TicketReceivedV1:
-    return TicketReceivedV1(
-        source="/tests",
-        subject=ticket_id,
-        data=TicketReceivedData(
-            ticket_id=ticket_id,
-            channel="alertmanager",
-            delivery_id=ticket_id,
-            received_at=utcnow(),
-            report=Report(title="disk full"),
-        ),
-    )
-
-
 async def escalation_of(client: httpx.AsyncClient, ticket_id: str, status: str) -> dict[str, Any]:
     async def probe() -> dict[str, Any] | None:
         response = await client.get(
@@ -117,7 +101,7 @@ async def test_source_updates_ack_and_resolve_escalations_in_either_order(
         await producer.send(settings.topic(topic), key=event.subject, value=event.to_bytes())
 
     # The resolve arrives before triage opened the escalation.
-    await send(TICKETS_RECEIVED, received(early))
+    await send(TICKETS_RECEIVED, received("disk full", ticket_id=early, channel="alertmanager"))
     await send(TICKETS_RECEIVED, updated(early, "resolved"))
     await send(TICKETS_TRIAGED, triaged(early))
     # The ack arrives after.

@@ -25,8 +25,6 @@ from shared.db import Database
 from shared.events import (
     Priority,
     Reason,
-    Report,
-    TicketReceivedData,
     TicketReceivedV1,
     TicketTriagedData,
     TicketTriagedV1,
@@ -34,6 +32,7 @@ from shared.events import (
 )
 from shared.migrations import SERVICES_WITH_DATABASE, upgrade
 from tests.conftest import PostgresDatabases
+from tests.integration.events import received
 
 pytestmark = pytest.mark.postgres
 
@@ -46,21 +45,6 @@ async def database(postgres: PostgresDatabases) -> AsyncIterator[Database]:
     db = Database(url)
     yield db
     await db.dispose()
-
-
-def received(title: str) -> TicketReceivedV1:
-    ticket_id = str(uuid.uuid4())
-    return TicketReceivedV1(
-        source="/tests",
-        subject=ticket_id,
-        data=TicketReceivedData(
-            ticket_id=ticket_id,
-            channel="tests",
-            delivery_id=ticket_id,
-            received_at=utcnow(),
-            report=Report(title=title),
-        ),
-    )
 
 
 def triaged(priority: Priority = Priority.P0) -> TicketTriagedV1:

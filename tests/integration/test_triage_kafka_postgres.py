@@ -18,9 +18,10 @@ from services.triage import store
 from services.triage.main import create_app
 from services.triage.settings import TriageSettings
 from shared.db import Database
-from shared.events import Report, TicketReceivedData, TicketReceivedV1, TicketTriagedV1, utcnow
+from shared.events import TicketReceivedV1, TicketTriagedV1
 from shared.topics import TICKETS_RECEIVED, TICKETS_TRIAGED
 from tests.conftest import PostgresDatabases
+from tests.integration.events import received
 from tests.unit.triage.rules_helpers import default_document, dump
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
@@ -74,25 +75,6 @@ class Stack:
         finally:
             await consumer.stop()
         return found
-
-
-def received(title: str, *, subject_id: str | None = None) -> TicketReceivedV1:
-    ticket_id = str(uuid.uuid4())
-    return TicketReceivedV1(
-        source="/tests",
-        subject=ticket_id,
-        data=TicketReceivedData(
-            ticket_id=ticket_id,
-            channel="tests",
-            delivery_id=ticket_id,
-            received_at=utcnow(),
-            report=Report.model_validate(
-                {"title": title, "subject": {"type": "post", "id": subject_id}}
-                if subject_id
-                else {"title": title}
-            ),
-        ),
-    )
 
 
 @pytest.fixture

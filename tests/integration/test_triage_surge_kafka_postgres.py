@@ -3,7 +3,6 @@ group decided in earlier batches are re-emitted raised exactly once, also when t
 that crossed the threshold is delivered again."""
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -20,8 +19,6 @@ from services.triage.settings import TriageSettings
 from shared.db import Database
 from shared.events import (
     Priority,
-    Report,
-    TicketReceivedData,
     TicketReceivedV1,
     TicketTriagedV1,
     utcnow,
@@ -29,26 +26,11 @@ from shared.events import (
 from shared.migrations import upgrade
 from shared.topics import TICKETS_RECEIVED, TICKETS_TRIAGED
 from tests.conftest import PostgresDatabases
+from tests.integration.events import received
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
 
-SUBJECT = {"type": "post", "id": "surging-post"}
 PARTITIONS = 6  # as the kafka_topics fixture creates them
-
-
-def _received() -> TicketReceivedV1:
-    ticket_id = str(uuid.uuid4())
-    return TicketReceivedV1(
-        source="/tests",
-        subject=ticket_id,
-        data=TicketReceivedData(
-            ticket_id=ticket_id,
-            channel="tests",
-            delivery_id=ticket_id,
-            received_at=utcnow(),
-            report=Report.model_validate({"title": "spam account", "subject": SUBJECT}),
-        ),
-    )
 
 
 async def _send(bootstrap: str, topic: str, events: list[TicketReceivedV1]) -> None:
@@ -145,8 +127,8 @@ async def test_earlier_tickets_are_re_emitted_raised_exactly_once(
     _, url = triage
     received_topic = f"{kafka_topics}{TICKETS_RECEIVED}"
     triaged_topic = f"{kafka_topics}{TICKETS_TRIAGED}"
-    earlier = [_received() for _ in range(3)]
-    later = [_received() for _ in range(2)]
+    earlier = [received("spam account", subject_id="surging-post") for _ in range(3)]
+    later = [received("spam account", subject_id="surging-post") for _ in range(2)]
 
     await _send(kafka_bootstrap, received_topic, earlier)
     events = await _events_when(
@@ -215,10 +197,10 @@ async def test_two_replicas_deciding_overlapping_batches_raise_each_ticket_once(
     """Two replicas (a rebalance) each get a batch that crosses the threshold, overlapping:
     the earlier tickets are raised once, by one replica or the other."""
     ruleset = builtin_rules()
-    earlier = [_received() for _ in range(3)]
+    earlier = [received("spam account", subject_id="surging-post") for _ in range(3)]
     async with database.session() as session:
         await triage_batch(session, earlier, ruleset=ruleset)
-    later = [_received() for _ in range(4)]
+    later = [received("spam account", subject_id="surging-post") for _ in range(4)]
 
     async def replica(batch: list[TicketReceivedV1]) -> set[str]:
         async with database.session() as session:

@@ -23,7 +23,12 @@ from services.triage.domain import SAFETY_REVIEW_QUEUE, classify
 from shared.events import Priority, Report
 
 
-def _model(words: dict[str, tuple[float, float, float]], *, threshold: float = 0.5) -> SafetyModel:
+def _model(
+    words: dict[str, tuple[float, float, float]],
+    *,
+    threshold: float = 0.5,
+    page_threshold: float = 0.5,
+) -> SafetyModel:
     """A model whose only features are whole words, each with idf 1 and the given weights
     for threat to life, self-harm and child safety."""
     table = {word: (1.0, *weights) for word, weights in words.items()}
@@ -33,6 +38,7 @@ def _model(words: dict[str, tuple[float, float, float]], *, threshold: float = 0
         bias=(-3.0, -3.0, -3.0),
         blocks={"chars": Block(table={}), "words": Block(table=table)},
         review_threshold=threshold,
+        page_threshold=page_threshold,
     )
 
 
@@ -81,6 +87,26 @@ def test_model_detections_are_review_tier_with_evidence_from_the_original_text()
     assert detections[0].model_version == "test"
     assert detections[0].model_score is not None
     assert detections[0].model_score >= 0.5
+
+
+def test_a_flag_below_the_paging_threshold_is_queued_at_p2_without_paging() -> None:
+    model = _model({"bridge": (0.0, 4.0, 0.0)}, threshold=0.5, page_threshold=0.9)
+    text = "Meet me at the bridge"
+    score = model.flagged(normalise(text).text)
+    assert score is not None
+    assert 0.5 <= score.safety_probability < 0.9
+    assert not score.pages
+
+    [detection] = detect(text, model=model)
+    decision = classify(Report(title=text), model=model)
+
+    assert detection.low_confidence
+    assert (decision.category, decision.priority, decision.queue) == (
+        "self_harm",
+        Priority.P2,
+        SAFETY_REVIEW_QUEUE,
+    )
+    assert "below its paging threshold" in decision.reasons[0].detail
 
 
 def test_a_lexicon_detection_wins_over_the_model_for_its_category() -> None:

@@ -322,7 +322,7 @@ def test_the_evaluator_reports_p0_and_review_views(
     )
     assert predict("I'm outside your house") == "none"
     assert predict("I'm outside your house", include_review=True) == "threat_to_life"
-    assert predict_tiered("I will kill you") == ("threat_to_life", True)
+    assert predict_tiered("I will kill you") == ("threat_to_life", Priority.P0)
 
     assert main([str(path), "--errors"]) == 0
 
