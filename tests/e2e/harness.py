@@ -15,6 +15,9 @@ from pathlib import Path
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
+from services.triage.domain import classify
+from shared.events import Priority, Report
+
 SERVICES = ("intake", "triage", "escalation", "metrics")
 CHANNEL = "web"
 CHANNEL_TOKEN = "e2e-channel-token"
@@ -214,10 +217,18 @@ ORDINARY_TITLES = (
 class SentReport:
     ticket_id: str
     title: str
+    # Triage's own decision for the report (P0 or P1), computed in process: the pipeline
+    # must escalate exactly those, including the safety classifier's rare false alarms on
+    # ordinary titles. The urgent titles must always be among them.
+    expects_escalation: bool
 
-    @property
-    def expects_escalation(self) -> bool:
-        return self.title in P0_TITLES or self.title in P1_TITLES
+
+def urgent_by_triage(report: dict[str, object]) -> bool:
+    """Whether triage's shipped rules and classifier decide P0 or P1 for ``report``."""
+    decision = classify(Report.model_validate(report), channel=CHANNEL)
+    is_urgent = decision.priority in (Priority.P0, Priority.P1)
+    assert is_urgent or report["title"] not in (*P0_TITLES, *P1_TITLES), decision
+    return is_urgent
 
 
 def report_for(index: int) -> dict[str, object]:
@@ -255,7 +266,11 @@ async def send_reports(
                         url, json=report, headers={**headers, "Idempotency-Key": delivery_id}
                     )
                     if response.status_code == 202:
-                        return SentReport(response.json()["ticket_id"], str(report["title"]))
+                        return SentReport(
+                            ticket_id=response.json()["ticket_id"],
+                            title=str(report["title"]),
+                            expects_escalation=urgent_by_triage(report),
+                        )
                     assert response.status_code == 503, response.text
                 await asyncio.sleep(0.5)
         raise AssertionError(f"report {index} never accepted")
