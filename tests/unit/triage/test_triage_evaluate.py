@@ -1,5 +1,6 @@
 """The labelled sets and the evaluation command: a regression guard for the lexicons."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -71,6 +72,8 @@ def test_bench_reports_and_command(capsys: pytest.CaptureFixture[str]) -> None:
     reports = bench_reports(10)
     assert len(reports) == 10
     assert 250 <= len(reports[0].title) + len(reports[0].body) <= 350
-    assert "10 reports x 1 runs" in bench(count=10, repeats=1)
+    measured = bench(count=10, repeats=1)
+    assert "10 reports x 1 runs" in measured
+    assert re.search(r"of which the safety classifier: best [0-9.]+, .*% of classify\)", measured)
     assert main(["--bench"]) == 0
     assert "CPU ms/report: best" in capsys.readouterr().out
