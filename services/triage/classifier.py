@@ -87,15 +87,6 @@ class Block:
 
     table: dict[str, tuple[float, float, float, float]]
 
-    def vector(self, features: list[str]) -> dict[str, float]:
-        """The unit-length TF-IDF vector of a text's features in this block."""
-        table = self.table
-        vector = {
-            f: (1.0 + math.log(n)) * table[f][0] for f, n in Counter(features).items() if f in table
-        }
-        norm = math.sqrt(sum(value * value for value in vector.values()))
-        return {f: value / norm for f, value in vector.items()} if norm else {}
-
     def logits(self, features: list[str]) -> tuple[float, float, float]:
         """This block's contribution to the three logits, in one pass (the hot path)."""
         table = self.table
@@ -118,8 +109,7 @@ class Block:
 
 @dataclass(frozen=True)
 class Score:
-    category: str
-    probability: float  # of this category
+    category: str  # the most likely safety category
     safety_probability: float  # of any safety category, what the thresholds apply to
     pages: bool  # confident enough to page someone (at or above the paging threshold)
 
@@ -136,8 +126,15 @@ class SafetyModel:
     @classmethod
     def from_document(cls, document: dict[str, Any]) -> "SafetyModel":
         classes = tuple(document["classes"])
-        if set(classes) != set(SAFETY_CLASSES):
+        if sorted(classes) != sorted(SAFETY_CLASSES):
             raise ValueError(f"safety model classes {classes} are not {SAFETY_CLASSES}")
+        if len(document["bias"]) != len(classes):
+            raise ValueError(f"safety model has {len(document['bias'])} biases, not 3")
+        review, page = float(document["review_threshold"]), float(document["page_threshold"])
+        if not 0.0 < review <= page <= 1.0:
+            raise ValueError(
+                f"safety model thresholds must satisfy 0 < review ({review}) <= page ({page}) <= 1"
+            )
         if set(document["blocks"]) != set(BLOCKS):
             raise ValueError(f"safety model blocks {sorted(document['blocks'])} != {BLOCKS}")
         blocks = {
@@ -149,8 +146,8 @@ class SafetyModel:
             classes=classes,
             bias=tuple(float(b) for b in document["bias"]),
             blocks=blocks,
-            review_threshold=float(document["review_threshold"]),
-            page_threshold=float(document["page_threshold"]),
+            review_threshold=review,
+            page_threshold=page,
         )
 
     def probabilities(self, normalised_text: str) -> dict[str, float]:
@@ -169,7 +166,6 @@ class SafetyModel:
         index = max(range(len(self.classes)), key=lambda i: probabilities[i])
         return Score(
             category=self.classes[index],
-            probability=probabilities[index],
             safety_probability=safety,
             pages=safety >= self.page_threshold,
         )

@@ -393,7 +393,10 @@ def _model_detections(
     found: list[Detection],
 ) -> list[Detection]:
     """A review-tier detection when the model flags a category the lexicons did not find:
-    the paraphrases keyword lists miss."""
+    the paraphrases keyword lists miss. None beside a definite detection: the report is at
+    P0 already, and the model's probability would mostly be that detection's."""
+    if any(detection.tier == "definite" for detection in found):
+        return []
     queues = {lexicon.category: lexicon.queue for lexicon in lexicons}
     score = model.flagged(normalised.text)
     if score is None or score.category not in queues:

@@ -516,6 +516,10 @@ async def raise_surging_groups(
             return records
         # A replica without row locks (SQLite files shared by processes) raised one of them
         # first: look again, its raises are no longer below the surge priority.
+    logger.warning(
+        "surge raises abandoned after conflicting twice with another replica",
+        extra={"groups": len(groups)},
+    )
     return []
 
 

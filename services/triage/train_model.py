@@ -1,11 +1,13 @@
 """Train the safety classifier (see :mod:`services.triage.classifier`).
 
 ``python -m services.triage.train_model`` reads the training corpus (``training/triage/*.jsonl``
-plus the labelled dev sets under ``tests/data``), picks the regularisation strength and the
-per-category review thresholds by 5-fold cross-validation, fits the model on everything and
-writes ``services/triage/safety_model.json.gz`` with what it was trained on and its
-cross-validated precision and recall. ``--check`` only verifies that the shipped model was
-trained on the corpus as it is now.
+plus the labelled dev sets under ``tests/data``), picks the regularisation strength, the
+review threshold and the paging threshold by 5-fold cross-validation, fits the model on
+everything and writes ``services/triage/safety_model.json.gz`` with what it was trained on,
+its cross-validated precision and recall, and probe texts with the probabilities scikit-learn
+gave them. ``--check`` verifies that the shipped model was trained on the corpus as it is now
+and that today's feature extraction (normalisation, tokens, n-grams) still reproduces the
+probes.
 
 The independent held-out set ``tests/data/triage_heldout_v2.jsonl`` is never read here: it
 measures the model, so nothing may be tuned on it. Needs scikit-learn (a dev dependency).
@@ -38,6 +40,7 @@ PAGE_PRECISION = 0.9  # of the flags above the paging threshold, at least this m
 THRESHOLD_BOUNDS = (0.05, 0.5)
 MIN_DOCUMENTS = 2  # a feature seen in one report only is noise
 FOLDS = 5
+PROBES = 40  # texts whose training-time probabilities the shipped model keeps
 
 
 @dataclass(frozen=True)
@@ -201,14 +204,26 @@ def _document_blocks(fitted: Fitted) -> dict[str, dict[str, list[float]]]:
     return blocks
 
 
-def _verify(document: dict[str, Any], fitted: Fitted, texts: list[str]) -> None:
-    """The pure-Python scorer must agree with scikit-learn on the training texts."""
-    model = SafetyModel.from_document(document)
-    expected = fitted.model.predict_proba(fitted.matrix(texts))
-    for text, row in zip(texts, expected, strict=True):
-        got = [1 - sum(model.probabilities(text).values()), *model.probabilities(text).values()]
-        if max(abs(a - b) for a, b in zip(got, row, strict=True)) > 1e-3:
-            raise SystemExit(f"scorer disagrees with scikit-learn on {text!r}: {got} != {row}")
+def _probes(fitted: Fitted, examples: list[Example]) -> list[dict[str, Any]]:
+    """Original texts with the probabilities scikit-learn gives them (none first)."""
+    texts = [example.text for example in examples[:: max(1, len(examples) // PROBES)]]
+    expected = fitted.model.predict_proba(fitted.matrix([normalise(t).text for t in texts]))
+    return [
+        {"text": text, "probabilities": [round(float(p), 6) for p in row]}
+        for text, row in zip(texts, expected, strict=True)
+    ]
+
+
+def disagreements(model: SafetyModel, probes: list[dict[str, Any]]) -> list[str]:
+    """The probe texts the pure-Python scorer, fed today's normalisation and features, no
+    longer scores as scikit-learn did at training time."""
+    wrong = []
+    for probe in probes:
+        probabilities = model.probabilities(normalise(probe["text"]).text)
+        got = [1 - sum(probabilities.values()), *probabilities.values()]
+        if max(abs(a - b) for a, b in zip(got, probe["probabilities"], strict=True)) > 1e-3:
+            wrong.append(probe["text"])
+    return wrong
 
 
 def train() -> dict[str, Any]:
@@ -252,7 +267,11 @@ def train() -> dict[str, Any]:
         },
         "blocks": _document_blocks(fitted),
     }
-    _verify(document, fitted, texts[:: max(1, len(texts) // 200)])
+    probes = _probes(fitted, examples)
+    document["probes"] = probes
+    wrong = disagreements(SafetyModel.from_document(document), probes)
+    if wrong:
+        raise SystemExit(f"the scorer disagrees with scikit-learn on {wrong[:3]}")
     return document
 
 
@@ -268,19 +287,30 @@ def shipped_document(path: Path = MODEL_PATH) -> dict[str, Any]:
     return document
 
 
+def check(document: dict[str, Any]) -> int:
+    trained_on = document["trained_on"]["files"]
+    current = corpus_digest(corpus_files())
+    if trained_on != current:
+        changed = sorted(set(trained_on.items()) ^ set(current.items()))
+        sys.stderr.write(f"safety model is stale; retrain (changed: {changed})\n")
+        return 1
+    wrong = disagreements(SafetyModel.from_document(document), document["probes"])
+    if wrong:
+        sys.stderr.write(
+            f"safety model is stale: feature extraction changed since training; retrain "
+            f"({len(wrong)} probes scored differently, e.g. {wrong[0]!r})\n"
+        )
+        return 1
+    sys.stdout.write("safety model matches the corpus and the feature extraction\n")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="verify the model matches the corpus")
     arguments = parser.parse_args(argv)
     if arguments.check:
-        trained_on = shipped_document()["trained_on"]["files"]
-        current = corpus_digest(corpus_files())
-        if trained_on != current:
-            changed = sorted(set(trained_on.items()) ^ set(current.items()))
-            sys.stderr.write(f"safety model is stale; retrain (changed: {changed})\n")
-            return 1
-        sys.stdout.write("safety model matches the corpus\n")
-        return 0
+        return check(shipped_document())
     document = train()
     write_model(document)
     summary = {

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from services.triage import train_model
+from services.triage import classifier, train_model
 from services.triage.classifier import (
     SAFETY_CLASSES,
     Block,
@@ -185,15 +185,47 @@ def test_training_never_reads_the_independent_heldout_set() -> None:
     assert any(path.parent == train_model.CORPUS_DIR for path in files)
 
 
-def test_a_model_file_with_other_classes_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("classes", ["threat_to_life", "spam", "child_safety"], "classes"),
+        ("classes", ["threat_to_life", "self_harm", "self_harm"], "classes"),
+        ("bias", [0.0, 0.0, 0.0, 0.0], "4 biases"),
+        ("bias", [0.0, 0.0], "2 biases"),
+        ("page_threshold", 0.1, "thresholds"),
+        ("review_threshold", 0.0, "thresholds"),
+    ],
+)
+def test_a_malformed_model_file_is_refused_at_load(
+    tmp_path: Path, field: str, value: object, message: str
+) -> None:
     path = tmp_path / "model.json.gz"
     document = train_model.shipped_document()
-    document["classes"] = ["threat_to_life", "spam", "child_safety"]
+    document[field] = value
     with gzip.open(path, "wt", encoding="utf-8") as file:
         json.dump(document, file)
 
-    with pytest.raises(ValueError, match="classes"):
+    with pytest.raises(ValueError, match=message):
         load_model(path)
+
+
+def test_a_change_of_feature_extraction_since_training_is_reported(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = train_model.shipped_document()
+    assert train_model.check(document) == 0
+    monkeypatch.setitem(classifier.BLOCKS, "words", lambda words: [t.word for t in words])
+
+    assert train_model.check(document) == 1
+    assert "feature extraction changed" in capsys.readouterr().err
+
+
+def test_the_model_adds_nothing_beside_a_definite_detection() -> None:
+    model = _model({"cat": (0.0, 8.0, 0.0)})
+
+    detections = detect("I will kill you, I gave my cat away", model=model)
+
+    assert [(d.category, d.tier) for d in detections] == [("threat_to_life", "definite")]
 
 
 def test_a_stale_model_is_reported(
