@@ -169,8 +169,7 @@ def facts_of(event: VigilEvent) -> EventFacts:
     data: Any = event.data
     labels = _extra_labels(data)
     if event.type == TRIAGED:
-        labels.update(_override_labels(data))
-        labels.update(_revision_labels(data))
+        labels.update(_override_labels(data) or _revision_labels(data))
     received_at = _get(data, "received_at")
     received_at = received_at if isinstance(received_at, datetime) else None
     at = _get(data, "triaged_at") if event.type == TRIAGED else _get(data, "at")

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from services.triage.flows import (
     RulesManager,
     mark_surge_raises_published,
+    original_decisions,
     raise_surging_groups,
     triage_batch,
 )
@@ -37,6 +38,7 @@ def make_batch_handler(state: ServiceState) -> BatchHandler:
         async with db.session() as session:
             tickets, decided = await triage_batch(session, events, ruleset=ruleset)
             raised = await raise_surging_groups(session, tickets, ruleset=ruleset, now=utcnow())
+            originals = await original_decisions(session, tickets, decided=decided)
         traceparents = {event.subject: event.traceparent for event in events}
         for ticket in decided:
             if ticket.category in SAFETY_CATEGORIES:
@@ -53,11 +55,17 @@ def make_batch_handler(state: ServiceState) -> BatchHandler:
                         "rules_version": ticket.rules_version,
                     },
                 )
-        # Already-decided tickets too: the first attempt may have crashed before sending.
+        # Already-decided tickets too: the first attempt may have crashed before sending,
+        # and a surge may have raised the ticket since (then its first decision goes first;
+        # consumers drop an event id they have seen).
         await state.bus.send_many(
             [
-                Outgoing(triaged_topic, key=ticket.ticket_id, value=ticket.triaged_event.encode())
+                Outgoing(triaged_topic, key=ticket.ticket_id, value=event.encode())
                 for ticket in tickets
+                for event in (
+                    *([originals[ticket.ticket_id]] if ticket.ticket_id in originals else []),
+                    ticket.triaged_event,
+                )
             ]
             + [
                 Outgoing(triaged_topic, key=row.ticket_id, value=row.event.encode())

@@ -37,7 +37,7 @@ from services.triage.domain import (
 from services.triage.grouping import group_key
 from services.triage.instruments import TriageMetrics
 from services.triage.rules import SAFETY_CATEGORIES, RulesError, RuleSet, parse_rules, rules_path
-from shared.bus import Bus, BusUnavailableError, Outgoing
+from shared.bus import Bus, BusUnavailableError
 from shared.db import Database
 from shared.events import (
     Priority,
@@ -466,6 +466,7 @@ def _raise_ticket(
         from_priority=ticket.priority,
         to_priority=raised.priority.value,
         event=event.model_dump_json(),
+        replaced_event=ticket.triaged_event,
         created_at=now,
     )
     ticket.priority = raised.priority.value
@@ -487,7 +488,7 @@ async def raise_surging_groups(
     overridden by a person (a person's decision wins). One transaction; rows are locked, so
     replicas deciding overlapping batches raise each ticket once. Returns the raises made
     now, for the caller to publish; any it fails to publish are re-sent by the relay
-    (:func:`publish_pending_surge_raises`)."""
+    (:func:`publish_pending_overrides`)."""
     groups = surging_groups(outcomes, ruleset=ruleset)
     if not groups:
         return []
@@ -523,6 +524,20 @@ async def raise_surging_groups(
     return []
 
 
+async def original_decisions(
+    session: AsyncSession,
+    tickets: Sequence[Outcome],
+    *,
+    decided: Sequence[Outcome],
+) -> dict[str, str]:
+    """The first decision events of the batch's already-decided tickets a surge raised
+    since: a redelivery re-sends them, as that decision may never have been published."""
+    new = {ticket.ticket_id for ticket in decided}
+    return await store.first_decision_events(
+        session, [ticket.ticket_id for ticket in tickets if ticket.ticket_id not in new]
+    )
+
+
 def _log_raises(records: Sequence[store.SurgeRaiseRecord]) -> None:
     for record in records:
         with ticket_context(ticket_id=record.ticket_id, traceparent=None):
@@ -544,27 +559,6 @@ async def mark_surge_raises_published(
         return
     async with db.session() as session:
         await store.mark_surge_raises_published(session, [record.id for record in records], at=now)
-
-
-async def publish_pending_surge_raises(
-    db: Database, *, bus: Bus, topic: str, grace: timedelta, now: datetime
-) -> int:
-    """Send surge raises the consumer could not (broker down, crash), older than ``grace``."""
-    async with db.session() as session:
-        pending = await store.unpublished_surge_raises(
-            session, created_before=now - grace, limit=100
-        )
-        if not pending:
-            return 0
-        try:
-            await bus.send_many(
-                [Outgoing(topic, key=row.ticket_id, value=row.event.encode()) for row in pending]
-            )
-        except BusUnavailableError as error:
-            logger.warning("surge raises not published yet", extra={"error": str(error)})
-            return 0
-        await store.mark_surge_raises_published(session, [row.id for row in pending], at=utcnow())
-    return len(pending)
 
 
 # --- overrides --------------------------------------------------------------------------
@@ -648,6 +642,7 @@ async def override_ticket(
             "override": TriageOverride(
                 by=change.actor, reason=change.reason, at=now, previous=previous
             ),
+            "revision": None,  # a person's decision, not triage's: never both
         }
     )
     event = TicketTriagedV1(
@@ -703,16 +698,36 @@ async def publish_override(
 async def publish_pending_overrides(
     db: Database, *, bus: Bus, topic: str, grace: timedelta, now: datetime
 ) -> int:
-    """Send override events the API could not (broker down, crash), then surge raises the
-    consumer could not. Only those older than ``grace``, so the relay does not race the
-    request or the batch that is publishing right now."""
+    """Send the override and surge-raise events nobody could publish (broker down, crash),
+    oldest first across both, so that a person's override of a ticket goes out after an
+    older raise of it and stays the last word. Only those older than ``grace``, so the relay
+    does not race the request or the batch that is publishing right now."""
+    cutoff = now - grace
     async with db.session() as session:
-        pending = await store.unpublished_overrides(session, created_before=now - grace, limit=100)
+        overrides = await store.unpublished_overrides(session, created_before=cutoff, limit=100)
+        raises = await store.unpublished_surge_raises(session, created_before=cutoff, limit=100)
+        pending: list[store.OverrideAudit | store.SurgeRaiseRecord] = sorted(
+            [*overrides, *raises], key=lambda row: aware(row.created_at)
+        )
         published = 0
-        for audit in pending:
-            if not await publish_override(session, bus=bus, topic=topic, audit=audit):
-                return published
+        for row in pending:
+            if isinstance(row, store.OverrideAudit):
+                sent = await publish_override(session, bus=bus, topic=topic, audit=row)
+            else:
+                sent = await _publish_surge_raise(session, bus=bus, topic=topic, record=row)
+            if not sent:
+                break
             published += 1
-    return published + await publish_pending_surge_raises(
-        db, bus=bus, topic=topic, grace=grace, now=now
-    )
+    return published
+
+
+async def _publish_surge_raise(
+    session: AsyncSession, *, bus: Bus, topic: str, record: store.SurgeRaiseRecord
+) -> bool:
+    try:
+        await bus.send(topic, key=record.ticket_id, value=record.event.encode())
+    except BusUnavailableError as error:
+        logger.warning("surge raise not published yet", extra={"error": str(error)})
+        return False
+    await store.mark_surge_raises_published(session, [record.id], at=utcnow())
+    return True

@@ -103,6 +103,9 @@ class SurgeRaiseRecord(SQLModel, table=True):
     from_priority: str = Field(max_length=4)
     to_priority: str = Field(max_length=4)
     event: str = Field(sa_column=Column(Text, nullable=False))
+    # The decision event this raise replaced: a redelivery re-sends the ticket's first
+    # decision from here, in case it was raised before that decision was ever published.
+    replaced_event: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(index=True)
     published_at: datetime | None = None
 
@@ -264,6 +267,20 @@ async def lock_group_members(
         .execution_options(populate_existing=True)
     )
     return (await session.exec(statement)).all()
+
+
+async def first_decision_events(session: AsyncSession, ticket_ids: Sequence[str]) -> dict[str, str]:
+    """For those of ``ticket_ids`` a surge raised, the decision event of their first
+    raise replaced: the ticket's original decision."""
+    if not ticket_ids:
+        return {}
+    statement = (
+        select(SurgeRaiseRecord)
+        .where(col(SurgeRaiseRecord.ticket_id).in_(ticket_ids))
+        .order_by(col(SurgeRaiseRecord.created_at).desc())
+    )
+    # Newest first, so each ticket's earliest raise is the one kept.
+    return {row.ticket_id: row.replaced_event for row in (await session.exec(statement)).all()}
 
 
 async def save_surge_raises(

@@ -102,6 +102,32 @@ def test_a_surge_revision_counts_as_a_revision_not_a_second_triage() -> None:
     assert steps[0].step == "re-triaged (surge)"
 
 
+def test_an_override_carrying_an_older_revision_counts_as_the_override() -> None:
+    previous = {"category": "harassment", "severity": "medium", "queue": "trust-safety"}
+    event = triaged(
+        "t1",
+        category="harassment",
+        priority=Priority.P4,
+        override={
+            "by": "bob",
+            "reason": "spam",
+            "at": T0,
+            "previous": previous | {"priority": "P2"},
+        },
+        revision={
+            "kind": "surge",
+            "reason": "surge",
+            "at": T0,
+            "previous": previous | {"priority": "P3"},
+        },
+    )
+
+    found = increments_for(facts_of(event))
+
+    assert CounterIncrement("overrides", ("harassment", "harassment", "P2", "P4")) in found
+    assert not any(item.counter == "triage_revisions" for item in found)
+
+
 def test_escalation_steps_count_with_their_level_and_measure_durations() -> None:
     assert CounterIncrement("escalations_escalated", ("P0", "2")) in counters(
         escalation("escalated", "t1", seconds=600, level=2, reason="ack_timeout")

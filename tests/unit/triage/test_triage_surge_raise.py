@@ -264,17 +264,24 @@ async def test_a_ticket_a_person_overrode_is_not_raised_by_a_surge(triage: Triag
     assert all(event.data.revision is None for event in events)
 
 
-async def test_a_duplicate_after_a_raise_re_emits_the_raised_event(triage: Triage) -> None:
+async def test_a_duplicate_after_a_raise_re_emits_the_first_decision_then_the_raise(
+    triage: Triage,
+) -> None:
+    # The first decision may never have been published (the broker failed before the raise),
+    # so it goes again first; consumers drop the event ids they have already seen.
     earlier, _ = await _surge(triage)
     ticket = earlier[0]
-    raised = (await _events(triage, ticket, count=2))[-1]
+    first, raised = await _events(triage, ticket, count=2)
     [message] = [
         m for p in triage.bus.partitions_of(TICKETS_RECEIVED) for m in p if m.key == ticket
     ]
     await triage.bus.send(TICKETS_RECEIVED, key=ticket, value=message.value)
 
-    again = (await _events(triage, ticket, count=3))[-1]
-    assert again.model_dump_json() == raised.model_dump_json()
+    again = (await _events(triage, ticket, count=4))[2:]
+    assert [event.model_dump_json() for event in again] == [
+        first.model_dump_json(),
+        raised.model_dump_json(),
+    ]
 
 
 class _DownBus(InProcessBus):
@@ -334,3 +341,40 @@ async def test_viewers_see_the_raise_in_the_ticket(triage: Triage) -> None:
     assert body["priority"] == "P2"
     assert "surge" in body["tags"]
     assert any("after this ticket was decided" in r["detail"] for r in body["reasons"])
+
+
+async def test_the_relay_sends_an_older_raise_before_a_persons_override(triage: Triage) -> None:
+    earlier, _ = await _surge(triage)
+    ticket = earlier[0]
+    await _events(triage, ticket, count=2)
+    response = await triage.client.post(
+        f"/v1/tickets/{ticket}/override",
+        json={"priority": "P4", "reason": "a known spam wave, nothing to do"},
+        headers=bearer(RESPONDER_KEY),
+    )
+    assert response.status_code == 200, response.text
+    state = triage.app.state.vigil
+    async with state.db.session() as session:  # as if the broker had been down for both
+        for model in (store.SurgeRaiseRecord, store.OverrideAudit):
+            for row in (await session.exec(select(model).where(model.ticket_id == ticket))).all():
+                row.published_at = None
+                session.add(row)
+        await session.commit()
+
+    bus = InProcessBus()
+    published = await publish_pending_overrides(
+        state.db, bus=bus, topic=TICKETS_TRIAGED, grace=timedelta(0), now=datetime.now(UTC)
+    )
+
+    assert published == 2
+    sent = [
+        TicketTriagedV1.model_validate_json(m.value)
+        for p in bus.partitions_of(TICKETS_TRIAGED)
+        for m in p
+        if m.key == ticket
+    ]
+    assert [(event.data.revision is not None, event.data.priority) for event in sent] == [
+        (True, Priority.P2),
+        (False, Priority.P4),
+    ]
+    assert sent[-1].data.override is not None

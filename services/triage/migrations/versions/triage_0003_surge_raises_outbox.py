@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("from_priority", sa.String(length=4), nullable=False),
         sa.Column("to_priority", sa.String(length=4), nullable=False),
         sa.Column("event", sa.Text(), nullable=False),
+        sa.Column("replaced_event", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id"),
