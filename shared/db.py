@@ -1,6 +1,7 @@
 """Async SQLModel sessions for SQLite (embedded) and PostgreSQL (distributed)."""
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+
+def aware(value: datetime) -> datetime:
+    """SQLite hands datetimes back naive; every time Vigil stores is UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def normalise_database_url(url: str) -> str:

@@ -5,7 +5,7 @@ import json
 import logging
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
@@ -34,7 +34,7 @@ from services.escalation.policies import (
 )
 from shared.bus import BusUnavailableError, Outgoing
 from shared.consume import PermanentError
-from shared.db import Database
+from shared.db import Database, aware
 from shared.events import (
     EscalationAcknowledgedV1,
     EscalationData,
@@ -717,7 +717,7 @@ async def snooze(
     def decide(escalation: store.Escalation) -> dict[str, Any] | None:
         check_allowed(escalation.status, "snooze")  # type: ignore[arg-type]
         current = escalation.snoozed_until
-        if current is not None and _aware(current) == until:
+        if current is not None and aware(current) == until:
             return None
         return {"snoozed_until": until}
 
@@ -735,11 +735,6 @@ async def snooze(
         session.add(_reminder_timer(escalation, due=until))
 
     return await _change(session, escalation_id, decide=decide, record=record)
-
-
-def _aware(value: datetime) -> datetime:
-    """SQLite gives naive datetimes back; every stored time is UTC."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 async def add_note(
@@ -987,9 +982,9 @@ async def _remind(
 ) -> bool:
     if escalation.status != "acknowledged":
         return False
-    if escalation.snoozed_until is not None and _aware(escalation.snoozed_until) > now:
+    if escalation.snoozed_until is not None and aware(escalation.snoozed_until) > now:
         await store.add_timer_once(
-            session, _reminder_timer(escalation, due=_aware(escalation.snoozed_until))
+            session, _reminder_timer(escalation, due=aware(escalation.snoozed_until))
         )
         return False
     users = (
@@ -1117,7 +1112,7 @@ async def _send_one(
         level=row.level,
         reason=row.reason,
         user=row.user,
-        at=_aware(row.created_at),
+        at=aware(row.created_at),
         traceparent=child_traceparent(escalation.traceparent),
     )
     return await sender.send(contact, page)

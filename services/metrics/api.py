@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from services.metrics import flows, store
 from services.metrics.domain import TimelineEvent, milestone_durations, timeline
+from shared.db import aware
 from shared.events import TrendDetectedV1
 from shared.problems import ProblemError
 from shared.service import SessionDep, StateDep, ViewerDep
@@ -41,7 +42,7 @@ async def ticket_timeline(ticket_id: str, session: SessionDep, _: ViewerDep) -> 
         [
             TimelineEvent(
                 type=event.type,
-                at=store.aware(event.occurred_at),
+                at=aware(event.occurred_at),
                 labels=event.facts.labels,
                 priority=event.priority,
                 category=event.category,
@@ -90,19 +91,19 @@ async def list_trends(
     items = []
     for row in rows:
         evidence = TrendDetectedV1.model_validate_json(row.event_json).data
-        window_end = store.aware(row.window_end)
+        window_end = aware(row.window_end)
         items.append(
             TrendOut(
                 trend_id=row.trend_id,
                 category=row.category,
                 channel=row.channel,
-                window_start=store.aware(row.window_start),
+                window_start=aware(row.window_start),
                 window_end=window_end,
                 count=row.count,
                 baseline=row.baseline,
                 score=row.score,
                 history=evidence.history,
-                detected_at=store.aware(row.detected_at),
+                detected_at=aware(row.detected_at),
                 current=window_end > now,
             )
         )

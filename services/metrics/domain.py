@@ -66,7 +66,7 @@ class EventFacts:
         return "override" in self.labels
 
     @property
-    def is_revision(self) -> bool:
+    def replaces_a_decision(self) -> bool:
         """A triage decision that replaces an earlier one of the same ticket: a person's
         override or triage's own revision (a surge raise). Not a ticket triaged again."""
         return "override" in self.labels or "revision" in self.labels
@@ -262,7 +262,7 @@ def increments_for(facts: EventFacts) -> list[CounterIncrement]:
                 ),
             )
         )
-    elif facts.type == TRIAGED and facts.is_revision:
+    elif facts.type == TRIAGED and "revision" in facts.labels:
         increments.append(
             CounterIncrement(
                 "triage_revisions",

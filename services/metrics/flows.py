@@ -167,7 +167,7 @@ async def _track_escalation(session: AsyncSession, event: VigilEvent, facts: Eve
 async def _count_for_trends(
     context: MetricsContext, session: AsyncSession, event: VigilEvent, facts: EventFacts
 ) -> TrendDetectedV1 | None:
-    if facts.type != TRIAGED or facts.is_revision or facts.category is None:
+    if facts.type != TRIAGED or facts.replaces_a_decision or facts.category is None:
         return None
     channel = facts.channel or "unknown"
     received_at = facts.received_at or event.time

@@ -1,7 +1,7 @@
 """Every query of the metrics service."""
 
 from collections.abc import AsyncIterator, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, Column, DateTime, Table, func, update
@@ -11,11 +11,7 @@ from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.metrics.domain import EventFacts, OpenEscalation, decode_labels
-
-
-def aware(value: datetime) -> datetime:
-    """SQLite hands datetimes back naive; every time Vigil stores is UTC."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+from shared.db import aware
 
 
 def _utc_column(*, nullable: bool, index: bool = False) -> Any:

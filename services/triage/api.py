@@ -18,7 +18,7 @@ from services.triage.flows import (
     RulesManager,
     group_signal_preview,
     override_ticket,
-    publish_override,
+    publish_from_outbox,
 )
 from services.triage.grouping import group_key
 from services.triage.instruments import TriageMetrics
@@ -311,8 +311,8 @@ async def override(
     metrics.overrides.labels(
         audit.from_category, audit.to_category, audit.from_priority, audit.to_priority
     ).inc()
-    published = await publish_override(
-        session, bus=state.bus, topic=state.settings.topic(TICKETS_TRIAGED), audit=audit
+    published = await publish_from_outbox(
+        session, bus=state.bus, topic=state.settings.topic(TICKETS_TRIAGED), row=audit
     )
     return OverrideResult(
         ticket=TicketDecision.model_validate(ticket, from_attributes=True),

@@ -17,7 +17,7 @@ import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ from services.triage.grouping import group_key
 from services.triage.instruments import TriageMetrics
 from services.triage.rules import SAFETY_CATEGORIES, RulesError, RuleSet, parse_rules, rules_path
 from shared.bus import Bus, BusUnavailableError
-from shared.db import Database
+from shared.db import Database, aware
 from shared.events import (
     Priority,
     Reason,
@@ -352,11 +352,6 @@ async def group_signal_preview(
 
 
 # --- surges raise their group ---------------------------------------------------------
-
-
-def aware(moment: datetime) -> datetime:
-    """SQLite gives stored times back without their (UTC) zone."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -683,15 +678,21 @@ async def override_ticket(
     return ticket, audit
 
 
-async def publish_override(
-    session: AsyncSession, *, bus: Bus, topic: str, audit: store.OverrideAudit
+async def publish_from_outbox(
+    session: AsyncSession,
+    *,
+    bus: Bus,
+    topic: str,
+    row: store.OverrideAudit | store.SurgeRaiseRecord,
 ) -> bool:
+    """Send an override's or a surge raise's event and mark its row published; False (the
+    relay retries) when the broker is unavailable."""
     try:
-        await bus.send(topic, key=audit.ticket_id, value=audit.event.encode())
+        await bus.send(topic, key=row.ticket_id, value=row.event.encode())
     except BusUnavailableError as error:
-        logger.warning("override event not published yet", extra={"error": str(error)})
+        logger.warning("triage event not published yet", extra={"error": str(error)})
         return False
-    await store.mark_published(session, audit.id, at=utcnow())
+    await store.mark_published(session, row, at=utcnow())
     return True
 
 
@@ -711,23 +712,7 @@ async def publish_pending_overrides(
         )
         published = 0
         for row in pending:
-            if isinstance(row, store.OverrideAudit):
-                sent = await publish_override(session, bus=bus, topic=topic, audit=row)
-            else:
-                sent = await _publish_surge_raise(session, bus=bus, topic=topic, record=row)
-            if not sent:
+            if not await publish_from_outbox(session, bus=bus, topic=topic, row=row):
                 break
             published += 1
     return published
-
-
-async def _publish_surge_raise(
-    session: AsyncSession, *, bus: Bus, topic: str, record: store.SurgeRaiseRecord
-) -> bool:
-    try:
-        await bus.send(topic, key=record.ticket_id, value=record.event.encode())
-    except BusUnavailableError as error:
-        logger.warning("surge raise not published yet", extra={"error": str(error)})
-        return False
-    await store.mark_surge_raises_published(session, [record.id], at=utcnow())
-    return True

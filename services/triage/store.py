@@ -384,9 +384,10 @@ async def unpublished_overrides(
     return (await session.exec(statement)).all()
 
 
-async def mark_published(session: AsyncSession, audit_id: str, *, at: datetime) -> None:
-    audit = await session.get(OverrideAudit, audit_id)
-    if audit is not None and audit.published_at is None:
-        audit.published_at = at
-        session.add(audit)
+async def mark_published(
+    session: AsyncSession, row: OverrideAudit | SurgeRaiseRecord, *, at: datetime
+) -> None:
+    if row.published_at is None:
+        row.published_at = at
+        session.add(row)
         await session.commit()

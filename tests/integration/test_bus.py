@@ -21,7 +21,7 @@ from shared.consume import ConsumeLoop, Delivery
 from shared.events import TicketReceivedV1
 from shared.observability import ServiceMetrics
 from shared.topics import TICKETS_RECEIVED, dlq
-from tests.integration.events import received
+from tests.events import received
 
 
 @dataclass

@@ -25,8 +25,8 @@ from shared.events import (
 from shared.settings import VigilSettings
 from shared.topics import ESCALATIONS, TICKETS_RECEIVED, TICKETS_TRIAGED
 from tests.conftest import PostgresDatabases
+from tests.events import received
 from tests.integration.escalation_service import RunningService, escalation_service
-from tests.integration.events import received
 from tests.unit.helpers import VIEWER_KEY, bearer, wait_until
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]

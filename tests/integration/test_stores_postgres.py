@@ -32,7 +32,7 @@ from shared.events import (
 )
 from shared.migrations import SERVICES_WITH_DATABASE, upgrade
 from tests.conftest import PostgresDatabases
-from tests.integration.events import received
+from tests.events import received
 
 pytestmark = pytest.mark.postgres
 

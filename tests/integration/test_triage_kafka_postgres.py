@@ -21,7 +21,7 @@ from shared.db import Database
 from shared.events import TicketReceivedV1, TicketTriagedV1
 from shared.topics import TICKETS_RECEIVED, TICKETS_TRIAGED
 from tests.conftest import PostgresDatabases
-from tests.integration.events import received
+from tests.events import received
 from tests.unit.triage.rules_helpers import default_document, dump
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]

@@ -26,7 +26,7 @@ from shared.events import (
 from shared.migrations import upgrade
 from shared.topics import TICKETS_RECEIVED, TICKETS_TRIAGED
 from tests.conftest import PostgresDatabases
-from tests.integration.events import received
+from tests.events import received
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
 

@@ -1,6 +1,5 @@
 """Triage API fixtures: the triage app alone on an in-process bus, with an admin key."""
 
-import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,8 +12,9 @@ from fastapi import FastAPI
 from services.triage.main import create_app
 from services.triage.settings import TriageSettings
 from shared.bus import InProcessBus
-from shared.events import Report, TicketReceivedData, TicketReceivedV1, TicketTriagedV1, utcnow
+from shared.events import TicketReceivedV1, TicketTriagedV1
 from shared.topics import TICKETS_RECEIVED, TICKETS_TRIAGED
+from tests.events import received_report
 from tests.unit.helpers import VIEWER_KEY, bearer, wait_until
 
 ADMIN_KEY = "admin-key-for-tests"
@@ -40,20 +40,9 @@ class Triage:
     config_dir: Path
 
     async def receive(self, report: dict[str, Any], *, channel: str = "support") -> str:
-        ticket_id = str(uuid.uuid4())
-        event = TicketReceivedV1(
-            source="/tests",
-            subject=ticket_id,
-            data=TicketReceivedData(
-                ticket_id=ticket_id,
-                channel=channel,
-                delivery_id=ticket_id,
-                received_at=utcnow(),
-                report=Report.model_validate(report),
-            ),
-        )
+        event = received_report(report, channel=channel)
         await self.send(event)
-        return ticket_id
+        return event.subject
 
     async def send(self, event: TicketReceivedV1) -> None:
         await self.bus.send(TICKETS_RECEIVED, key=event.subject, value=event.to_bytes())
