@@ -14,7 +14,6 @@ from pydantic import AwareDatetime, BaseModel, Field, model_validator
 from services.escalation import flows, store
 from services.escalation.config import EscalationConfig
 from services.escalation.domain import Action, IllegalTransitionError
-from services.escalation.policies import hidden_categories, visible_to
 from services.escalation.schedules import on_call
 from shared.auth import Principal
 from shared.events import EscalationStatus, Priority, utcnow
@@ -171,18 +170,17 @@ def _out(escalation: store.Escalation) -> EscalationOut:
 
 
 def _hidden(state: ServiceState, principal: Principal) -> list[str]:
-    return hidden_categories(_config(state).policies.restricted_categories, teams=principal.teams)
+    return state.api_keys.restricted.hidden_categories(principal)
 
 
 async def _visible(
     session: SessionDep, state: ServiceState, principal: Principal, escalation_id: str
 ) -> store.Escalation:
-    """The escalation, or 404 if it does not exist or the caller may not know it does."""
+    """The escalation, or the same 404 as a missing one when the caller may not know it
+    exists."""
     escalation = await store.get_escalation(session, escalation_id)
-    if escalation is None or not visible_to(
-        _config(state).policies.restricted_categories,
-        category=escalation.category,
-        teams=principal.teams,
+    if escalation is None or not state.api_keys.restricted.may_see(
+        principal, [escalation.category]
     ):
         raise _NOT_FOUND
     return escalation

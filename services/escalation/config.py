@@ -1,10 +1,10 @@
 """Escalation's configuration files: ``policies.yaml`` and ``schedules.yaml``.
 
 Both are optional in a config directory: without ``policies.yaml`` an escalation is opened
-and tracked but pages nobody; ``child_safety`` is restricted to the ``child-safety`` team
-unless ``restricted_categories`` says otherwise (safe by default); without
-``schedules.yaml`` there are no schedules. Every reference
-(a level's schedule, user or team; a schedule's users) is checked at load time.
+and tracked but pages nobody; without ``schedules.yaml`` there are no schedules. Every
+reference (a level's schedule, user or team; a schedule's users) is checked at load time.
+Who may see restricted categories is not here but in ``api_keys.yaml`` (every service
+enforces it: see ``shared.auth.RestrictedCategories``).
 """
 
 import ipaddress
@@ -231,12 +231,20 @@ class PoliciesFile(_Strict):
     policies: list[Policy] = Field(default_factory=list)
     users: list[User] = Field(default_factory=list)
     teams: list[Team] = Field(default_factory=list)
-    restricted_categories: dict[str, list[str]] = Field(
-        default_factory=lambda: {"child_safety": ["child-safety"]},
-        description="category -> teams that may see its escalations (others get 404). "
-        "Defaults to child_safety -> child-safety when policies.yaml omits it.",
-    )
     notifications: NotificationSettings = Field(default_factory=NotificationSettings)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _restricted_categories_moved(cls, raw: Any) -> Any:
+        # Said plainly rather than "extra field": an old file must not start with the
+        # restriction silently gone from the other services.
+        if isinstance(raw, dict) and "restricted_categories" in raw:
+            raise ValueError(
+                "'restricted_categories' has moved to api_keys.yaml (a top-level "
+                "'restricted_categories:' key, read by every service); move it there and "
+                "delete it from policies.yaml"
+            )
+        return raw
 
     @model_validator(mode="after")
     def _unique_names(self) -> Self:

@@ -121,12 +121,3 @@ def retry_delay(
     ceiling: timedelta = min(maximum, base * (2 ** max(0, attempt - 1)))
     half: timedelta = ceiling / 2
     return half + half * jitter()
-
-
-def visible_to(restricted: dict[str, list[str]], *, category: str, teams: frozenset[str]) -> bool:
-    allowed = restricted.get(category)
-    return allowed is None or bool(teams.intersection(allowed))
-
-
-def hidden_categories(restricted: dict[str, list[str]], *, teams: frozenset[str]) -> list[str]:
-    return sorted(category for category, allowed in restricted.items() if not teams & set(allowed))

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from services.intake.domain import Channel, bearer_token_accepted, load_channels
-from shared.auth import ApiKeyRegistry, hash_api_key
+from shared.auth import ApiKeyRegistry, Principal, hash_api_key
 from shared.config import ConfigError
 
 TOKEN_ENV = "VIGIL_UNIT_CFG_TOKEN"
@@ -423,3 +423,80 @@ def test_empty_api_keys_file_means_no_keys(cfg: Path) -> None:
     registry = ApiKeyRegistry.load(cfg)
 
     assert registry.authenticate("anything") is None
+
+
+# --- restricted categories (in api_keys.yaml, read by every service) ----------------------
+
+CHILD_SAFETY_LEAD = f"""\
+api_keys:
+  - name: carla
+    role: viewer
+    teams: [child-safety]
+    key: {{env: {KEY_ENV}}}
+"""
+
+
+def _principals(registry: ApiKeyRegistry) -> tuple[Principal, Principal]:
+    inside = registry.authenticate("key-from-env")
+    assert inside is not None
+    return inside, Principal(name="outsider", role="admin")
+
+
+def test_without_restricted_categories_child_safety_stays_with_its_team(cfg: Path) -> None:
+    _write(cfg, "api_keys.yaml", CHILD_SAFETY_LEAD)
+
+    registry = ApiKeyRegistry.load(cfg)
+
+    inside, outsider = _principals(registry)
+    assert registry.restricted.hidden_categories(outsider) == ["child_safety"]
+    assert registry.restricted.hidden_categories(inside) == []
+    assert registry.restricted.may_see(outsider, ["spam", "child_safety"]) is False
+    assert registry.restricted.may_see(outsider, ["spam", None]) is True
+    assert registry.restricted.may_see(inside, ["spam", "child_safety"]) is True
+
+
+def test_restricted_categories_are_read_from_api_keys_yaml(cfg: Path) -> None:
+    _write(
+        cfg,
+        "api_keys.yaml",
+        CHILD_SAFETY_LEAD + "restricted_categories:\n  self_harm: [wellbeing, child-safety]\n",
+    )
+
+    registry = ApiKeyRegistry.load(cfg)
+
+    inside, outsider = _principals(registry)
+    # The file's map replaces the default: child_safety is no longer restricted here.
+    assert registry.restricted.hidden_categories(outsider) == ["self_harm"]
+    assert registry.restricted.may_see(outsider, ["child_safety"]) is True
+    assert registry.restricted.may_see(inside, ["self_harm"]) is True
+
+
+def test_an_empty_map_restricts_nothing(cfg: Path) -> None:
+    _write(cfg, "api_keys.yaml", CHILD_SAFETY_LEAD + "restricted_categories: {}\n")
+
+    registry = ApiKeyRegistry.load(cfg)
+
+    assert registry.restricted.hidden_categories(Principal(name="o", role="viewer")) == []
+
+
+def test_a_restricted_category_without_teams_is_refused(cfg: Path) -> None:
+    message, path = _load_keys_error(
+        cfg, CHILD_SAFETY_LEAD + "restricted_categories:\n  child_safety: []\n"
+    )
+
+    assert str(path) in message
+    assert "restricted_categories.child_safety" in message
+
+
+@pytest.mark.parametrize("where", ["services/default_config", "deploy/config"])
+def test_the_shipped_api_keys_restrict_child_safety(
+    where: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VIGIL_DEMO_API_KEY", "demo-key")
+    monkeypatch.setenv("VIGIL_RESPONDER_API_KEY", "responder-key")
+
+    registry = ApiKeyRegistry.load(Path(__file__).resolve().parents[2] / where)
+
+    assert registry.restricted.hidden_categories(Principal(name="o", role="admin")) == [
+        "child_safety"
+    ]

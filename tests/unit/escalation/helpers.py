@@ -40,8 +40,6 @@ users:
 teams:
   - name: leads
     members: [lead]
-restricted_categories:
-  child_safety: [child-safety]
 notifications:
   allow_private_hosts: {allow}
   max_attempts: 4

@@ -19,11 +19,9 @@ from services.escalation.notifiers import (
 from services.escalation.policies import (
     Step,
     ack_stops_climb,
-    hidden_categories,
     match_policy,
     next_step,
     retry_delay,
-    visible_to,
 )
 from shared.config import DEFAULT_CONFIG_DIR, ConfigError
 from shared.events import Priority
@@ -94,16 +92,6 @@ def test_backoff_grows_exponentially_is_capped_and_jittered() -> None:
 
     assert [d.total_seconds() for d in high] == [2, 4, 8, 16, 32, 60, 60]
     assert [d.total_seconds() for d in low] == [1, 2, 4, 8, 16, 30, 30]
-
-
-def test_restricted_categories_are_visible_to_their_team_only() -> None:
-    restricted = {"child_safety": ["child-safety"]}
-
-    assert visible_to(restricted, category="child_safety", teams=frozenset()) is False
-    assert visible_to(restricted, category="child_safety", teams=frozenset({"child-safety"}))
-    assert visible_to(restricted, category="threat_to_life", teams=frozenset())
-    assert hidden_categories(restricted, teams=frozenset()) == ["child_safety"]
-    assert hidden_categories(restricted, teams=frozenset({"child-safety"})) == []
 
 
 @pytest.mark.parametrize(
@@ -205,21 +193,24 @@ def test_a_bad_field_is_named(tmp_path: Path) -> None:
         load_config(directory)
 
 
-def test_missing_files_mean_no_policies_but_child_safety_stays_restricted(
-    tmp_path: Path,
-) -> None:
+def test_missing_files_mean_no_policies(tmp_path: Path) -> None:
     config = load_config(tmp_path)
 
     assert config.policies.policies == []
-    assert config.policies.restricted_categories == {"child_safety": ["child-safety"]}
 
 
-def test_a_policies_file_without_restrictions_restricts_child_safety(tmp_path: Path) -> None:
-    (tmp_path / "policies.yaml").write_text("users: [{name: alice}]\n")
+def test_restricted_categories_in_policies_yaml_stop_the_start(tmp_path: Path) -> None:
+    """The map moved to api_keys.yaml; an old policies.yaml must not start with it ignored."""
+    (tmp_path / "policies.yaml").write_text(
+        "users: [{name: alice}]\nrestricted_categories:\n  child_safety: [child-safety]\n"
+    )
 
-    config = load_config(tmp_path)
+    with pytest.raises(
+        ConfigError, match=r"policies\.yaml: .*'restricted_categories' has moved"
+    ) as caught:
+        load_config(tmp_path)
 
-    assert config.policies.restricted_categories == {"child_safety": ["child-safety"]}
+    assert "api_keys.yaml" in str(caught.value)
 
 
 def test_a_contact_secret_that_is_unset_stops_the_start(
