@@ -72,7 +72,8 @@ class Consumer(ABC):
 
     @abstractmethod
     async def lag(self) -> dict[PartitionKey, int]:
-        """Messages not yet fetched, per assigned partition whose end offset is known."""
+        """Messages after the group's committed offset, per assigned partition: what a
+        stuck consumer has not finished, whether or not it fetched it."""
 
 
 class Bus(ABC):
@@ -211,8 +212,9 @@ class InProcessConsumer(Consumer):
 
     async def lag(self) -> dict[PartitionKey, int]:
         return {
-            (topic, partition): len(self._bus.partitions_of(topic)[partition]) - position
-            for (topic, partition), position in self._positions.items()
+            (topic, partition): len(self._bus.partitions_of(topic)[partition])
+            - self._bus.committed(self._group_id, topic, partition)
+            for topic, partition in self._positions
         }
 
 
@@ -366,14 +368,23 @@ class KafkaConsumer(Consumer):
             logger.warning("offset commit failed after rebalance", extra={"error": str(error)})
 
     async def lag(self) -> dict[PartitionKey, int]:
-        lags: dict[PartitionKey, int] = {}
-        for tp in self._consumer.assignment():
-            highwater = self._consumer.highwater(tp)
-            if highwater is None:  # no fetch response for it yet
-                continue
-            position = await self._consumer.position(tp)
-            lags[(tp.topic, tp.partition)] = max(0, highwater - position)
-        return lags
+        # Asked of the broker, not read from the last fetch: a loop stuck on one batch
+        # fetches nothing, so the high watermark it saw stops moving.
+        assigned = list(self._consumer.assignment())
+        if not assigned:
+            return {}
+        ends = await self._consumer.end_offsets(assigned)
+        committed = await asyncio.gather(*(self._consumer.committed(tp) for tp in assigned))
+        never_committed = [
+            tp for tp, offset in zip(assigned, committed, strict=True) if offset is None
+        ]
+        starts = await self._consumer.beginning_offsets(never_committed) if never_committed else {}
+        return {
+            (tp.topic, tp.partition): max(
+                0, ends[tp] - (offset if offset is not None else starts[tp])
+            )
+            for tp, offset in zip(assigned, committed, strict=True)
+        }
 
 
 async def ensure_kafka_topics(

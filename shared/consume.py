@@ -7,47 +7,80 @@ instead of losing it; handlers are idempotent, so redelivery is harmless.
 A service hands the loop a ``BatchHandler``: it gets the whole fetched batch, for one
 transaction and one round of produces per batch. A batch that fails for a reason other than
 infrastructure is handed over again one message at a time, so one poison message is
-dead-lettered alone instead of taking its batch along.
+dead-lettered alone instead of taking its batch along. Failures are told apart by
+:mod:`shared.failures`: infrastructure that is down is waited for (and the loop reports
+itself stalled once that lasts), data that can never be stored is dead-lettered at once.
 """
 
 import asyncio
+import contextlib
 import logging
 import random
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 
-from pydantic import ValidationError
-from sqlalchemy.exc import DBAPIError, OperationalError
-
 from shared.bus import Bus, BusUnavailableError, Consumer, Message, PartitionKey
 from shared.events import VigilEvent, decode_event
+from shared.failures import Failure, PermanentError, classify_failure
 from shared.logging import ticket_context
 from shared.observability import ServiceMetrics
 from shared.topics import dlq
 
+__all__ = ["BatchHandler", "ConsumeLoop", "Delivery", "PermanentError"]
+
 logger = logging.getLogger(__name__)
 
-LAG_REFRESH_SECONDS = 1.0
+LAG_REFRESH_SECONDS = 2.0
+LAG_QUERY_TIMEOUT_SECONDS = 5.0
+# While one failure goes on, how often the loop says so again (the first one is logged).
+RETRY_LOG_EVERY_SECONDS = 30.0
 
 Delivery = tuple[VigilEvent, Message]
 BatchHandler = Callable[[Sequence[Delivery]], Awaitable[None]]
 
-# Infrastructure that is down is waited for, never dead-lettered: the message is fine.
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
-    BusUnavailableError,
-    OperationalError,
-    DBAPIError,
-    ConnectionError,
-    TimeoutError,
-)
-
-
-class PermanentError(Exception):
-    """The message can never be handled: dead-letter it without retrying."""
-
 
 class _StopRequestedError(Exception):
     pass
+
+
+class _TransientFailures:
+    """How long the loop has been retrying the same work; logs on change, not per retry."""
+
+    def __init__(self, *, clock: Callable[[], float]) -> None:
+        self._clock = clock
+        self._since: float | None = None
+        self._attempts = 0
+        self._logged_at = 0.0
+
+    def failed(self, error: BaseException) -> int:
+        now = self._clock()
+        self._attempts += 1
+        if self._since is None:
+            self._since = self._logged_at = now
+            logger.warning("transient failure; retrying until it passes", extra=_why(error))
+        elif now - self._logged_at >= RETRY_LOG_EVERY_SECONDS:
+            self._logged_at = now
+            logger.warning(
+                "still retrying after a transient failure",
+                extra={**_why(error), "attempts": self._attempts, "seconds": self.seconds()},
+            )
+        return self._attempts
+
+    def succeeded(self) -> None:
+        if self._since is not None:
+            logger.warning(
+                "recovered from a transient failure",
+                extra={"attempts": self._attempts, "seconds": round(self.seconds(), 1)},
+            )
+        self._since = None
+        self._attempts = 0
+
+    def seconds(self) -> float:
+        return 0.0 if self._since is None else self._clock() - self._since
+
+
+def _why(error: BaseException) -> dict[str, str]:
+    return {"error_type": type(error).__name__, "error": repr(error)[:500]}
 
 
 class ConsumeLoop:
@@ -56,31 +89,41 @@ class ConsumeLoop:
         *,
         bus: Bus,
         consumer: Consumer,
+        group_id: str,
         handler: BatchHandler,
         metrics: ServiceMetrics,
         max_attempts: int = 3,
         batch_size: int = 500,
         retry_base_seconds: float = 0.1,
         retry_max_seconds: float = 5.0,
+        stall_after_seconds: float = 30.0,
     ) -> None:
         self._bus = bus
         self._consumer = consumer
+        self._group_id = group_id
         self._handler = handler
         self._metrics = metrics
         self._max_attempts = max_attempts
         self._batch_size = batch_size
         self._retry_base_seconds = retry_base_seconds
         self._retry_max_seconds = retry_max_seconds
+        self._stall_after_seconds = stall_after_seconds
         self._stopping = asyncio.Event()
         self._lag: dict[PartitionKey, int] = {}
-        self._lag_measured_at = 0.0
+        self._transient = _TransientFailures(clock=lambda: asyncio.get_running_loop().time())
 
     def request_stop(self) -> None:
         self._stopping.set()
 
+    @property
+    def stalled(self) -> bool:
+        """The same work has failed transiently for longer than the stall limit."""
+        return self._transient.seconds() > self._stall_after_seconds
+
     async def run(self) -> None:
         await self._consumer.start()
-        self._metrics.watch_lag(lambda: self._lag)
+        self._metrics.watch_consumer(lag=lambda: self._lag, stalled=lambda: self.stalled)
+        lag_task = asyncio.create_task(self._refresh_lag(), name="consumer-lag")
         try:
             while not self._stopping.is_set():
                 batch = await self._consumer.getmany(timeout_ms=200, max_records=self._batch_size)
@@ -93,23 +136,29 @@ class ConsumeLoop:
                             await self._handle_with_retries(event, message)
                 if batch:
                     await self._consumer.commit()
-                await self._measure_lag()
         except _StopRequestedError:
             logger.info("consumer stopped mid-batch; uncommitted messages will be redelivered")
         finally:
+            lag_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await lag_task
             await self._consumer.stop()
 
-    async def _measure_lag(self) -> None:
-        """Refreshed here, at most every second, because a scrape must not await the broker."""
-        now = asyncio.get_running_loop().time()
-        if now - self._lag_measured_at >= LAG_REFRESH_SECONDS:
-            self._lag = await self._consumer.lag()
-            self._lag_measured_at = now
+    async def _refresh_lag(self) -> None:
+        """Committed offsets against the end of each partition, beside the loop rather than in
+        it, so a loop stuck retrying a batch still shows its lag growing. A scrape reads the
+        last value: it must not await the broker."""
+        while True:
+            try:
+                self._lag = await asyncio.wait_for(self._consumer.lag(), LAG_QUERY_TIMEOUT_SECONDS)
+            except Exception as error:  # the broker may be down: keep the last known lag
+                logger.debug("consumer lag not refreshed", extra=_why(error))
+            await asyncio.sleep(LAG_REFRESH_SECONDS)
 
     async def _decode(self, message: Message) -> Delivery | None:
         try:
             return decode_event(message.value), message
-        except (ValidationError, UnicodeDecodeError) as error:
+        except Exception as error:  # decoding touches no infrastructure: the data is bad
             await self._dead_letter(message, error=error, attempts=0)
             return None
 
@@ -117,22 +166,19 @@ class ConsumeLoop:
         """True once the batch handler took the whole batch; False: handle one by one."""
         if len(deliveries) < 2:
             return False
-        failures = 0
         while True:
             try:
                 await self._handler(deliveries)
-            except TRANSIENT_ERRORS as error:
-                logger.warning(
-                    "transient failure, retrying the batch", extra={"error": repr(error)}
-                )
-                await self._backoff(failures := failures + 1)
-                continue
             except Exception as error:
+                if classify_failure(error) is Failure.TRANSIENT:
+                    await self._backoff(self._transient.failed(error))
+                    continue
                 logger.warning(
                     "batch failed; handling its messages one by one",
-                    extra={"error": repr(error), "batch_size": len(deliveries)},
+                    extra={**_why(error), "batch_size": len(deliveries)},
                 )
                 return False
+            self._transient.succeeded()
             for topic, count in Counter(message.topic for _, message in deliveries).items():
                 self._metrics.events_processed.labels(topic).inc(count)
             return True
@@ -142,22 +188,22 @@ class ConsumeLoop:
         while True:
             try:
                 await self._handler([(event, message)])
-            except TRANSIENT_ERRORS as error:
-                self._metrics.events_failed.labels(message.topic).inc()
-                logger.warning("transient failure, retrying", extra={"error": repr(error)})
-                await self._backoff(failures := failures + 1)
-                continue
             except Exception as error:
-                failures += 1
                 self._metrics.events_failed.labels(message.topic).inc()
-                if isinstance(error, PermanentError) or failures >= self._max_attempts:
+                kind = classify_failure(error)
+                if kind is Failure.TRANSIENT:
+                    await self._backoff(self._transient.failed(error))
+                    continue
+                failures += 1
+                if kind is Failure.PERMANENT or failures >= self._max_attempts:
                     await self._dead_letter(message, error=error, attempts=failures)
                     return
                 logger.warning(
-                    "handler failed, retrying", extra={"error": repr(error), "attempt": failures}
+                    "handler failed, retrying", extra={**_why(error), "attempt": failures}
                 )
                 await self._backoff(failures)
                 continue
+            self._transient.succeeded()
             self._metrics.events_processed.labels(message.topic).inc()
             return
 
@@ -175,11 +221,11 @@ class ConsumeLoop:
             ("vigil-error-type", type(error).__name__.encode()),
             ("vigil-error", str(error)[:2000].encode()),
             ("vigil-attempts", str(attempts).encode()),
+            ("vigil-consumer-group", self._group_id.encode()),
             ("vigil-source-topic", message.topic.encode()),
             ("vigil-source-partition", str(message.partition).encode()),
             ("vigil-source-offset", str(message.offset).encode()),
         ]
-        failures = 0
         while True:
             try:
                 await self._bus.send(
@@ -189,8 +235,9 @@ class ConsumeLoop:
                     headers=headers,
                 )
                 break
-            except BusUnavailableError:
-                await self._backoff(failures := failures + 1)
+            except BusUnavailableError as unavailable:
+                await self._backoff(self._transient.failed(unavailable))
+        self._transient.succeeded()
         self._metrics.events_dead_lettered.labels(message.topic).inc()
         logger.error(
             "message dead-lettered",
@@ -199,5 +246,6 @@ class ConsumeLoop:
                 "partition": message.partition,
                 "offset": message.offset,
                 "error_type": type(error).__name__,
+                "consumer_group": self._group_id,
             },
         )

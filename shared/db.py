@@ -1,5 +1,6 @@
 """Async SQLModel sessions for SQLite (embedded) and PostgreSQL (distributed)."""
 
+import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +29,42 @@ def normalise_database_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+# PostgreSQL text cannot hold U+0000 (nor JSONB its \\u0000 escape): one such string fails
+# the whole transaction. Intake refuses NUL; these keep anything that slips past storable.
+NUL = "\x00"
+NUL_REPLACEMENT = "\ufffd"
+
+
+def without_nul(value: Any) -> Any:
+    """``value`` with every NUL in its strings (and dict keys) replaced by U+FFFD."""
+    if isinstance(value, str):
+        return value.replace(NUL, NUL_REPLACEMENT) if NUL in value else value
+    if isinstance(value, dict):
+        return {without_nul(key): without_nul(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(without_nul(item) for item in value)
+    return value
+
+
+def json_without_nul(value: Any) -> str:
+    text = json.dumps(value)
+    # json.dumps escapes NUL as \u0000; only then is the (rare) second pass needed.
+    return json.dumps(without_nul(value)) if "\\u0000" in text else text
+
+
+def _strip_nul_parameters(
+    _connection: Any,
+    _cursor: Any,
+    statement: str,
+    parameters: Any,
+    _context: Any,
+    executemany: bool,
+) -> tuple[str, Any]:
+    if executemany:
+        return statement, [without_nul(row) for row in parameters]
+    return statement, without_nul(parameters)
+
+
 class Database:
     def __init__(self, url: str) -> None:
         self.url = normalise_database_url(url)
@@ -40,7 +77,13 @@ class Database:
     def _create_engine(url: str) -> AsyncEngine:
         parsed = make_url(url)
         if not parsed.drivername.startswith("sqlite"):
-            return create_async_engine(url, pool_pre_ping=True, pool_size=10)
+            engine = create_async_engine(
+                url, pool_pre_ping=True, pool_size=10, json_serializer=json_without_nul
+            )
+            event.listen(
+                engine.sync_engine, "before_cursor_execute", _strip_nul_parameters, retval=True
+            )
+            return engine
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url, connect_args={"timeout": 30})

@@ -16,26 +16,37 @@ from shared.bus import PartitionKey
 from shared.logging import service_var
 
 LagSource = Callable[[], dict[PartitionKey, int]]
+StalledSource = Callable[[], bool]
 
 # Bound (method, route template, status) children kept by the HTTP middleware. Route
 # templates and statuses are few; the bound only matters for junk methods.
 MAX_BOUND_HTTP_SERIES = 512
 
 
-class _ConsumerLagCollector(Collector):
+class _ConsumerCollector(Collector):
     def __init__(self) -> None:
-        self.sources: list[LagSource] = []
+        self.lag_sources: list[LagSource] = []
+        self.stalled_sources: list[StalledSource] = []
 
     def collect(self) -> Iterable[Metric]:
-        family = GaugeMetricFamily(
+        lag = GaugeMetricFamily(
             "vigil_consumer_lag_messages",
-            "Messages on the broker not yet fetched by this service, per partition.",
+            "Messages on the broker not yet committed by this service's consumer group, "
+            "per partition (end offset minus committed offset).",
             labels=["topic", "partition"],
         )
-        for source in self.sources:
-            for (topic, partition), lag in sorted(source().items()):
-                family.add_metric([topic, str(partition)], lag)
-        yield family
+        for source in self.lag_sources:
+            for (topic, partition), messages in sorted(source().items()):
+                lag.add_metric([topic, str(partition)], messages)
+        yield lag
+        if self.stalled_sources:
+            stalled = GaugeMetricFamily(
+                "vigil_consumer_stalled",
+                "1 while this service's consumer has retried the same work past "
+                "VIGIL_CONSUMER_STALL_SECONDS (its partitions make no progress).",
+            )
+            stalled.add_metric([], float(any(source() for source in self.stalled_sources)))
+            yield stalled
 
 
 class ServiceMetrics:
@@ -67,11 +78,12 @@ class ServiceMetrics:
             ["topic"],
             registry=self.registry,
         )
-        self._lag = _ConsumerLagCollector()
-        self.registry.register(self._lag)
+        self._consumer = _ConsumerCollector()
+        self.registry.register(self._consumer)
 
-    def watch_lag(self, source: LagSource) -> None:
-        self._lag.sources.append(source)
+    def watch_consumer(self, *, lag: LagSource, stalled: StalledSource) -> None:
+        self._consumer.lag_sources.append(lag)
+        self._consumer.stalled_sources.append(stalled)
 
 
 class HttpMetricsMiddleware:

@@ -83,16 +83,19 @@ def create_service_app(
             for job in background
         ]
         if consumer is not None:
+            group_id = state.settings.group(state.service)
             state.consume_loop = ConsumeLoop(
                 bus=state.bus,
                 consumer=state.bus.consumer(
                     topics=[state.settings.topic(topic) for topic in consumer.topics],
-                    group_id=state.settings.group(state.service),
+                    group_id=group_id,
                 ),
+                group_id=group_id,
                 handler=consumer.make_batch_handler(state),
                 metrics=state.metrics,
                 max_attempts=state.settings.consumer_max_attempts,
                 batch_size=state.settings.consumer_batch_size,
+                stall_after_seconds=state.settings.consumer_stall_seconds,
             )
             state.consumer_task = asyncio.create_task(
                 state.consume_loop.run(), name=f"{state.service}-consumer"
@@ -238,8 +241,9 @@ def _operational_router() -> APIRouter:
         checks = {"bus": await state.bus.ping()}
         if state.db is not None:
             checks["database"] = await state.db.ping()
-        if state.consumer_task is not None:
-            checks["consumer"] = not state.consumer_task.done()
+        if state.consumer_task is not None and state.consume_loop is not None:
+            # A loop retrying the same batch for ever is as useless as a dead one.
+            checks["consumer"] = not state.consumer_task.done() and not state.consume_loop.stalled
         ready = all(checks.values())
         return JSONResponse(
             {"status": "ready" if ready else "not ready", "checks": checks},

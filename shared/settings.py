@@ -55,6 +55,12 @@ class VigilSettings(BaseSettings):
     publish_timeout_seconds: float = Field(default=5.0, gt=0)
     consumer_max_attempts: int = Field(default=3, ge=1)
     consumer_batch_size: int = Field(default=500, ge=1)
+    consumer_stall_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="A consumer retrying the same work (broker or database down) this long "
+        "reports itself stalled: /readyz fails and vigil_consumer_stalled is 1.",
+    )
 
     @field_validator("kafka_bootstrap_servers")
     @classmethod

@@ -500,7 +500,56 @@ ADAPTERS: dict[PayloadFormat, Callable[[Inbound], Parsed]] = {
 
 def parse(payload_format: PayloadFormat, inbound: Inbound) -> Parsed:
     try:
-        return ADAPTERS[payload_format](inbound)
+        parsed = ADAPTERS[payload_format](inbound)
     except ValidationError as error:
         # A value the source allows but the ticket model does not (a field too long).
         raise PayloadError.of(error, prefix="body.mapped") from error
+    # Valid JSON may carry U+0000, which no PostgreSQL text column can store.
+    if not _may_carry_nul(inbound):  # the hot path: nothing to walk
+        return parsed
+    prefix = "body" if payload_format == "generic" else "body.mapped"
+    fields = sorted(
+        {name for item in parsed.items for name in _fields_with_nul(item, prefix=prefix)}
+    )
+    if fields:
+        raise PayloadError(
+            [
+                {"field": name, "message": "must not contain the NUL character (U+0000)"}
+                for name in fields
+            ]
+        )
+    return parsed
+
+
+def _may_carry_nul(inbound: Inbound) -> bool:
+    return (
+        b"\\u0000" in inbound.body
+        or b"\x00" in inbound.body
+        or any("\x00" in value for value in inbound.form.values())
+    )
+
+
+def _fields_with_nul(item: Item, *, prefix: str) -> list[str]:
+    found = ["delivery_id"] if "\x00" in item.delivery_id else []
+    if item.report is not None:
+        found += [f"{prefix}.{path}" for path in _nul_paths(item.report.model_dump(mode="json"))]
+    return found
+
+
+def _nul_paths(value: Any, path: str = "") -> list[str]:
+    if isinstance(value, str):
+        return [path] if "\x00" in value else []
+    if isinstance(value, dict):
+        return [
+            found
+            for key, item in value.items()
+            for found in ([f"{path}.{key}".lstrip(".")] if "\x00" in str(key) else [])
+            + _nul_paths(item, f"{path}.{key}".lstrip("."))
+        ]
+    if isinstance(value, list):
+        return [
+            found
+            for index, item in enumerate(value)
+            for found in _nul_paths(item, f"{path}.{index}".lstrip("."))
+        ]
+    return []

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from shared.bus import Message
 from shared.events import VigilEvent
 
 RECEIVED = "vigil.ticket.received.v1"
@@ -324,6 +325,17 @@ def observation_for(facts: EventFacts) -> Observation | None:
 
 
 # --- dead letters -----------------------------------------------------------------------
+
+
+def dead_letter_identity(message: Message) -> tuple[str, int, int]:
+    """The failed message's own position: each consumer group that gave up on it writes a
+    record of its own, and the message is still one dead letter, counted once."""
+    source_topic = message.header("vigil-source-topic")
+    partition = message.header("vigil-source-partition")
+    offset = message.header("vigil-source-offset")
+    if source_topic and partition and offset and partition.isdigit() and offset.isdigit():
+        return source_topic, int(partition), int(offset)
+    return message.topic, message.partition, message.offset
 
 
 def dead_letter_labels(

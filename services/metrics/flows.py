@@ -22,6 +22,7 @@ from services.metrics.domain import (
     TRIAGED,
     CounterIncrement,
     EventFacts,
+    dead_letter_identity,
     dead_letter_labels,
     encode_labels,
     facts_of,
@@ -291,10 +292,11 @@ def _dead_letter_row(message: Message, *, prefix: str, now: datetime) -> store.D
         error_type=message.header("vigil-error-type"),
         prefix=prefix,
     )
+    topic_of_identity, partition, offset = dead_letter_identity(message)
     return store.DeadLetter(
-        topic=message.topic,
-        partition=message.partition,
-        offset=message.offset,
+        topic=topic_of_identity,
+        partition=partition,
+        offset=offset,
         source_topic=topic,
         error_type=error_type,
         recorded_at=now,

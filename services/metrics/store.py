@@ -97,7 +97,8 @@ class Trend(SQLModel, table=True):
 
 
 class DeadLetter(SQLModel, table=True):
-    """One row per message seen on a dead-letter topic (its position is its identity)."""
+    """One row per dead-lettered message, keyed by its position on its source topic (by the
+    dead-letter record's own position when the record does not name it)."""
 
     __tablename__ = "metrics_dead_letters"
 
@@ -306,11 +307,13 @@ async def recent_trends(session: AsyncSession, *, since: datetime, limit: int) -
 
 
 async def add_dead_letters(session: AsyncSession, rows: Sequence[DeadLetter]) -> list[DeadLetter]:
-    """Stage the rows not recorded before and commit; returns the new ones."""
+    """Stage the rows not recorded before and commit; returns the new ones. Several groups'
+    records of one message share its identity, in one batch or across batches."""
+    by_identity = {(row.topic, row.partition, row.offset): row for row in rows}
     new = [
         row
-        for row in rows
-        if await session.get(DeadLetter, (row.topic, row.partition, row.offset)) is None
+        for identity, row in by_identity.items()
+        if await session.get(DeadLetter, identity) is None
     ]
     session.add_all(new)
     await session.commit()

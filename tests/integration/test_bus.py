@@ -2,10 +2,11 @@
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 
 import pytest
+from sqlalchemy.exc import DBAPIError
 
 from shared.bus import (
     Bus,
@@ -133,24 +134,73 @@ class RecordingHandler:
     """A batch handler recording each report's title and the size of every call. A batch
     that fails records nothing, as a rolled-back transaction would."""
 
-    def __init__(self, *, fail_titles: frozenset[str] = frozenset(), transient: int = 0) -> None:
+    def __init__(
+        self,
+        *,
+        fail_titles: frozenset[str] = frozenset(),
+        unstorable_titles: frozenset[str] = frozenset(),
+        transient: int = 0,
+    ) -> None:
         self.handled: list[str] = []
         self.call_sizes: list[int] = []
         self._fail_titles = fail_titles
+        self._unstorable_titles = unstorable_titles
         self._transient_left = transient
+        self.database_down = False
 
     async def __call__(self, deliveries: Sequence[Delivery]) -> None:
         self.call_sizes.append(len(deliveries))
         if self._transient_left:
             self._transient_left -= 1
             raise BusUnavailableError("broker blip")
+        if self.database_down:
+            raise postgres_error(sqlstate="57P03", message="the database system is starting up")
         titles = []
         for event, _ in deliveries:
             assert isinstance(event, TicketReceivedV1)
             if event.data.report.title in self._fail_titles:
                 raise ValueError("this report always breaks the handler")
+            if event.data.report.title in self._unstorable_titles:
+                raise postgres_error(
+                    sqlstate="22021", message='invalid byte sequence for encoding "UTF8": 0x00'
+                )
             titles.append(event.data.report.title)
         self.handled += titles
+
+
+class DriverError(Exception):
+    """What SQLAlchemy's asyncpg adapter wraps a PostgreSQL error in: it carries SQLSTATE."""
+
+    def __init__(self, message: str, *, sqlstate: str) -> None:
+        super().__init__(message)
+        self.sqlstate = sqlstate
+
+
+def postgres_error(*, sqlstate: str, message: str) -> DBAPIError:
+    return DBAPIError("INSERT ...", {}, DriverError(message, sqlstate=sqlstate))
+
+
+def consume_loop(
+    under_test: BusUnderTest,
+    handler: RecordingHandler,
+    *,
+    group_id: str | None = None,
+    stall_after_seconds: float = 30.0,
+) -> tuple[ConsumeLoop, ServiceMetrics]:
+    metrics = ServiceMetrics(service="tests")
+    group_id = group_id or under_test.group()
+    loop = ConsumeLoop(
+        bus=under_test.bus,
+        consumer=under_test.bus.consumer(topics=[under_test.topic()], group_id=group_id),
+        group_id=group_id,
+        handler=handler,
+        metrics=metrics,
+        max_attempts=3,
+        retry_base_seconds=0.01,
+        retry_max_seconds=0.05,
+        stall_after_seconds=stall_after_seconds,
+    )
+    return loop, metrics
 
 
 async def run_loop_until(
@@ -158,16 +208,9 @@ async def run_loop_until(
     handler: RecordingHandler,
     *,
     handled: int,
+    group_id: str | None = None,
 ) -> ServiceMetrics:
-    metrics = ServiceMetrics(service="tests")
-    loop = ConsumeLoop(
-        bus=under_test.bus,
-        consumer=under_test.bus.consumer(topics=[under_test.topic()], group_id=under_test.group()),
-        handler=handler,
-        metrics=metrics,
-        max_attempts=3,
-        retry_base_seconds=0.01,
-    )
+    loop, metrics = consume_loop(under_test, handler, group_id=group_id)
     task = asyncio.create_task(loop.run())
     deadline = asyncio.get_running_loop().time() + 30
     while len(handler.handled) < handled and asyncio.get_running_loop().time() < deadline:
@@ -198,8 +241,9 @@ async def test_poison_message_goes_to_dlq_and_the_next_one_is_processed(
         topic, key="same-ticket", value=received("after the poison").to_bytes()
     )
     handler = RecordingHandler()
+    group = under_test.group()
 
-    await run_loop_until(under_test, handler, handled=1)
+    await run_loop_until(under_test, handler, handled=1, group_id=group)
 
     assert handler.handled == ["after the poison"]
     [dead] = await dead_letters(under_test, count=1)
@@ -208,6 +252,7 @@ async def test_poison_message_goes_to_dlq_and_the_next_one_is_processed(
     assert dead.header("vigil-source-topic") == topic
     assert dead.header("vigil-source-partition") is not None
     assert dead.header("vigil-source-offset") == "0"
+    assert dead.header("vigil-consumer-group") == group
 
 
 async def test_a_message_that_keeps_failing_is_dead_lettered_after_max_attempts(
@@ -239,18 +284,24 @@ async def test_transient_failures_are_retried_not_dead_lettered(under_test: BusU
     assert metrics.events_dead_lettered.labels(topic)._value.get() == 0
 
 
-async def test_lag_counts_messages_fetched_by_nobody_yet(under_test: BusUnderTest) -> None:
+async def test_lag_counts_messages_not_committed_yet_fetched_or_not(
+    under_test: BusUnderTest,
+) -> None:
     topic = under_test.topic()
     for _ in range(5):
         await under_test.bus.send(topic, key="one-partition", value=b"x")
     consumer = under_test.bus.consumer(topics=[topic], group_id=under_test.group())
     await consumer.start()
     try:
+        before_any_commit = sum((await consumer.lag()).values())
         taken = await collect(consumer, count=2, max_records=1)
+        await consumer.commit()
+        taken += await collect(consumer, count=1, max_records=1)  # fetched, never committed
         lag = await consumer.lag()
     finally:
         await consumer.stop()
-    assert len(taken) == 2
+    assert len(taken) == 3
+    assert before_any_commit in (0, 5)  # 0 only while Kafka has not assigned the partitions
     assert sum(lag.values()) == 3
 
 
@@ -328,3 +379,66 @@ async def test_a_batch_hit_by_a_transient_failure_is_retried_whole(
 
 async def test_a_live_bus_answers_the_readiness_ping(under_test: BusUnderTest) -> None:
     assert await under_test.bus.ping()
+
+
+async def test_data_the_database_can_never_store_is_dead_lettered_at_once(
+    under_test: BusUnderTest,
+) -> None:
+    topic = under_test.topic()
+    for title in ("before", "carries a NUL", "after"):
+        await under_test.bus.send(topic, key="same-partition", value=received(title).to_bytes())
+    handler = RecordingHandler(unstorable_titles=frozenset({"carries a NUL"}))
+
+    metrics = await run_loop_until(under_test, handler, handled=2)
+
+    assert handler.handled == ["before", "after"]
+    [dead] = await dead_letters(under_test, count=1)
+    assert dead.header("vigil-error-type") == "DBAPIError"
+    assert dead.header("vigil-attempts") == "1"  # a data error is not retried
+    assert metrics.events_dead_lettered.labels(topic)._value.get() == 1
+
+
+def sample(metrics: ServiceMetrics, name: str) -> float:
+    return sum(
+        sample.value
+        for family in metrics.registry.collect()
+        for sample in family.samples
+        if sample.name == name
+    )
+
+
+async def wait_for(condition: Callable[[], bool], *, timeout: float = 30) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "condition never held"
+        await asyncio.sleep(0.05)
+
+
+async def test_a_loop_stuck_on_a_database_outage_reports_stalled_and_its_lag(
+    under_test: BusUnderTest,
+) -> None:
+    topic = under_test.topic()
+    for index in range(3):
+        await under_test.bus.send(
+            topic, key="same-partition", value=received(f"r{index}").to_bytes()
+        )
+    handler = RecordingHandler()
+    handler.database_down = True
+    loop, metrics = consume_loop(under_test, handler, stall_after_seconds=0.3)
+    task = asyncio.create_task(loop.run())
+    try:
+        await wait_for(lambda: loop.stalled)
+        assert sample(metrics, "vigil_consumer_stalled") == 1
+        # Fetched but never committed: the lag shows the work the loop is stuck on.
+        await wait_for(lambda: sample(metrics, "vigil_consumer_lag_messages") == 3)
+        assert handler.handled == []
+
+        handler.database_down = False
+        await wait_for(lambda: len(handler.handled) == 3)
+        assert not loop.stalled
+        assert sample(metrics, "vigil_consumer_stalled") == 0
+        await wait_for(lambda: sample(metrics, "vigil_consumer_lag_messages") == 0)
+    finally:
+        loop.request_stop()
+        await asyncio.wait_for(task, 30)
+    assert metrics.events_dead_lettered.labels(topic)._value.get() == 0

@@ -204,3 +204,26 @@ async def test_replicas_agree_on_the_rules_through_the_database(
         other.state.vigil.consume_loop.request_stop()
     assert seen["revision"] == 2
     assert seen["source"] == "api"
+
+
+async def test_a_report_carrying_nul_neither_halts_triage_nor_is_lost(
+    stack: Stack, client: httpx.AsyncClient
+) -> None:
+    # Intake refuses NUL; this one reached the topic anyway (an older intake, another
+    # producer). PostgreSQL cannot store U+0000: the store replaces it.
+    poisoned = received("refund please", subject_id="p\u0000x")
+    urgent = [received("bomb threat at the station", subject_id=f"after-{i}") for i in range(3)]
+    for event in (poisoned, *urgent):
+        await stack.send(event)
+
+    [decision] = await stack.triaged(poisoned.subject, expected=1)
+    for event in urgent:
+        [after] = await stack.triaged(event.subject, expected=1)
+        assert after.data.priority.value == "P0"
+    assert decision.data.priority.value == "P3"
+    stored = await client.get(
+        f"/v1/tickets/{poisoned.subject}", headers={"Authorization": f"Bearer {ADMIN_KEY}"}
+    )
+    assert stored.status_code == 200, stored.text
+    assert stored.json()["group_key"] == "content:p\ufffdx", stored.json()
+    assert await _rows(stack.database_url) == 4

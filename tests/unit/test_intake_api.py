@@ -305,6 +305,31 @@ async def test_invalid_body_is_422_naming_the_field(
     assert await intake.received_events(expect_none=True) == []
 
 
+async def test_a_nul_character_anywhere_in_a_report_is_422_naming_each_field(
+    intake: Intake,
+) -> None:
+    report = {
+        **REPORT,
+        "subject": {"type": "post", "id": "p\u0000x"},
+        "metadata": {"nested": ["fine", "bad\u0000"]},
+    }
+
+    response = await intake.post(report)
+
+    problem = _assert_problem(response, 422)
+    assert sorted(error["field"] for error in problem["errors"]) == [
+        "body.metadata.nested.1",
+        "body.subject.id",
+    ]
+    assert await intake.received_events(expect_none=True) == []
+
+
+async def test_an_escaped_backslash_before_u0000_is_not_a_nul(intake: Intake) -> None:
+    response = await intake.post({**REPORT, "body": "a literal \\u0000 in a path"})
+
+    assert response.status_code == 202, response.text
+
+
 async def test_validation_errors_do_not_echo_submitted_values(intake: Intake) -> None:
     secret_value = 987654321
 

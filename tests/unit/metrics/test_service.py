@@ -1,7 +1,9 @@
 """The metrics service over its HTTP API and the in-process bus, with an injected clock."""
 
+import asyncio
 import contextlib
 import sqlite3
+import zlib
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -13,7 +15,7 @@ from services.metrics.main import create_app
 from services.metrics.settings import MetricsSettings
 from shared.bus import InProcessBus
 from shared.events import Priority, TrendDetectedV1, VigilEvent, decode_event
-from shared.topics import ESCALATIONS, TICKETS_RECEIVED, TICKETS_TRIAGED, TRENDS
+from shared.topics import ESCALATIONS, TICKETS_RECEIVED, TICKETS_TRIAGED, TRENDS, dlq
 from tests.unit.helpers import VIEWER_KEY, bearer, sample_value, wait_until
 from tests.unit.metrics.events import T0, TRACEPARENT, escalation, received, triaged
 
@@ -330,3 +332,39 @@ async def test_dead_lettered_messages_are_counted_per_topic_and_survive_a_restar
         assert await metrics.value("vigil_dead_letters_total", {"topic": TICKETS_RECEIVED}) == 1, (
             "restored from the database, and the committed message is not counted again"
         )
+
+
+async def test_a_message_every_group_dead_letters_is_one_dead_letter(
+    settings_kwargs: dict[str, Any], now: list[datetime]
+) -> None:
+    bus = InProcessBus()
+    async with running(settings_kwargs, clock=lambda: now[0], bus=bus) as metrics:
+        # Triage and escalation give up on the same message as metrics itself does.
+        await bus.send(TICKETS_RECEIVED, key="broken", value=b"{not json")
+        for group in ("vigil-triage", "vigil-escalation"):
+            await bus.send(
+                dlq(TICKETS_RECEIVED),
+                key="broken",
+                value=b"{not json",
+                headers=[
+                    ("vigil-error-type", b"ValidationError"),
+                    ("vigil-consumer-group", group.encode()),
+                    ("vigil-source-topic", TICKETS_RECEIVED.encode()),
+                    ("vigil-source-partition", str(partition_of(bus, "broken")).encode()),
+                    ("vigil-source-offset", b"0"),
+                ],
+            )
+        await metrics.reaches("vigil_events_dead_lettered_total", {"topic": TICKETS_RECEIVED}, 1)
+        records = bus.partitions_of(dlq(TICKETS_RECEIVED))[partition_of(bus, "broken")]
+        for _ in range(200):
+            if len(records) == 3:
+                break
+            await asyncio.sleep(0.05)
+        groups = {record.header("vigil-consumer-group") for record in records}
+        assert groups == {"vigil-triage", "vigil-escalation", "vigil-metrics"}
+        await asyncio.sleep(1.5)  # the dead-letter watcher polls every half second
+        assert await metrics.value("vigil_dead_letters_total", {"topic": TICKETS_RECEIVED}) == 1
+
+
+def partition_of(bus: InProcessBus, key: str) -> int:
+    return zlib.crc32(key.encode()) % len(bus.partitions_of(TICKETS_RECEIVED))
