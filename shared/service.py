@@ -22,6 +22,7 @@ from shared.bus import Bus, create_bus
 from shared.config import DEFAULT_CONFIG_DIR
 from shared.consume import BatchHandler, ConsumeLoop
 from shared.db import Database
+from shared.http_guards import RequestGuardMiddleware, authentication_required, bearer_principal
 from shared.logging import service_var
 from shared.migrations import ensure_schema
 from shared.observability import HttpMetricsMiddleware, ServiceMetrics
@@ -67,7 +68,12 @@ def create_service_app(
     consumer: ConsumerSpec | None = None,
     on_startup: Sequence[StartupHook] = (),
     background: Sequence[BackgroundJob] = (),
+    guard_requests: bool = True,
 ) -> FastAPI:
+    """``guard_requests``: authenticate before reading a body, cap bodies and refuse NUL
+    characters (shared/http_guards.py); off only for intake, which authenticates webhooks
+    by a signature over the body and caps each channel's body itself."""
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Tasks started here inherit it, so in embedded mode each log line names its service.
@@ -109,6 +115,12 @@ def create_service_app(
     app = FastAPI(title=f"Vigil {state.service}", version="0.1.0", lifespan=lifespan)
     app.state.vigil = state
     install_problem_handlers(app)
+    if guard_requests:  # added first, so inside the metrics middleware: its 4xx are counted
+        app.add_middleware(
+            RequestGuardMiddleware,
+            api_keys=state.api_keys,
+            max_body_bytes=state.settings.max_request_body_bytes,
+        )
     app.add_middleware(
         HttpMetricsMiddleware,
         metrics=state.metrics,
@@ -198,20 +210,9 @@ _ROLE_RANK: dict[Role, int] = {"viewer": 0, "responder": 1, "admin": 2}
 def require_role(minimum: Role) -> Callable[[Request, ServiceState], Awaitable[Principal]]:
     # async: FastAPI runs a plain ``def`` dependency in a worker thread, per request.
     async def dependency(request: Request, state: StateDep) -> Principal:
-        authorization = request.headers.get("authorization", "")
-        scheme, _, presented = authorization.partition(" ")
-        principal = (
-            state.api_keys.authenticate(presented.strip())
-            if scheme.lower() == "bearer" and presented.strip()
-            else None
-        )
+        principal = bearer_principal(request.headers.get("authorization"), state.api_keys)
         if principal is None:
-            raise ProblemError(
-                status=401,
-                title="Authentication required",
-                detail="Send an API key as 'Authorization: Bearer <key>'.",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
+            raise authentication_required()
         if _ROLE_RANK[principal.role] < _ROLE_RANK[minimum]:
             raise ProblemError(
                 status=403, title="Forbidden", detail=f"This action needs the {minimum} role."

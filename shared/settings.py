@@ -42,6 +42,12 @@ class VigilSettings(BaseSettings):
         default=None,
         description="Holds channels.yaml and api_keys.yaml; unset means the built-in demo config.",
     )
+    max_request_body_bytes: int = Field(
+        default=1_048_576,
+        gt=0,
+        description="Largest request body the triage, escalation and metrics APIs accept "
+        "(413 above it). Intake's webhooks use each channel's own max_body_bytes instead.",
+    )
     host: str = "127.0.0.1"
     intake_port: int = DEFAULT_PORTS["intake"]
     triage_port: int = DEFAULT_PORTS["triage"]

@@ -390,13 +390,14 @@ async def snooze(
     await _visible(session, state, principal, escalation_id)
     now = _now(state)
     until = body.until if body.until is not None else now + timedelta(minutes=body.minutes or 0)
-    until = until.astimezone(UTC)
+    # Checked before converting: converting a time near year 1 leaves the calendar.
     if not now < until <= now + MAX_SNOOZE:
         raise ProblemError(
             status=422,
             title="Invalid snooze",
             detail="'until' must be in the future and at most 24 hours away",
         )
+    until = until.astimezone(UTC)
     try:
         escalation = await flows.snooze(
             session, escalation_id, until=until, actor=principal.name, now=now
@@ -448,8 +449,17 @@ async def who_is_on_call(
     found = _config(state).schedule(schedule)
     if found is None:
         raise ProblemError(status=404, title="Schedule not found", detail=schedule)
-    when = (at or _now(state)).astimezone(UTC)
-    current = on_call(found, at=when)
+    try:
+        when = (at or _now(state)).astimezone(UTC)
+        current = on_call(found, at=when)
+    except OverflowError as error:
+        # Near year 1 or 9999 the time, or a shift around it, leaves the calendar.
+        raise ProblemError(
+            status=422,
+            title="Request is invalid",
+            detail="'at' is too close to the ends of the calendar",
+            errors=[{"field": "query.at", "message": "out of range"}],
+        ) from error
     return OnCallOut(
         schedule=schedule,
         at=when,
