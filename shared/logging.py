@@ -3,7 +3,8 @@
 import json
 import logging
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -50,9 +51,51 @@ class JsonFormatter(logging.Formatter):
         return _ENCODER.encode(entry)
 
 
+class RepeatedLogFilter(logging.Filter):
+    """Lets the first of a run of identical lines through, then one line per window with
+    the number held back (``suppressed_repeats``). A broker outage makes aiokafka log the
+    same connection error many times a second, per connection."""
+
+    MAX_TRACKED = 1000
+
+    def __init__(
+        self,
+        *,
+        logger_prefixes: tuple[str, ...] = ("aiokafka",),
+        window_seconds: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__()
+        self._prefixes = logger_prefixes
+        self._window = window_seconds
+        self._clock = clock
+        # (logger, level, message template) -> [last emitted at, last seen at, held back]
+        self._runs: dict[tuple[str, int, str], list[float]] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.name.startswith(self._prefixes):
+            return True
+        now = self._clock()
+        key = (record.name, record.levelno, str(record.msg))
+        run = self._runs.get(key)
+        if run is None or now - run[1] > self._window:  # a new run: something changed
+            if len(self._runs) >= self.MAX_TRACKED:
+                self._runs.clear()
+            self._runs[key] = [now, now, 0]
+            return True
+        run[1] = now
+        if now - run[0] < self._window:
+            run[2] += 1
+            return False
+        record.suppressed_repeats = int(run[2])
+        run[0], run[2] = now, 0
+        return True
+
+
 def configure_logging(*, service: str, level: str) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter(service=service))
+    handler.addFilter(RepeatedLogFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

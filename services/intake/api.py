@@ -218,8 +218,10 @@ def build_events(
 
 
 async def publish(state: ServiceState, events: list[TicketReceivedV1 | TicketUpdatedV1]) -> None:
-    """Every event acknowledged by the broker, or 503: the sender retries the whole
-    delivery, and the deterministic event ids make the events already sent duplicates.
+    """Every event acknowledged by the broker, or 503. A 503 does not mean nothing was sent:
+    the producer keeps what it buffered and may deliver it after the timeout. The sender
+    retries the whole delivery, and the deterministic ticket and event ids make whatever
+    arrives twice a duplicate that consumers drop.
 
     ``send_many`` hands them all to the producer before awaiting the acknowledgements (and
     costs less per message than ``send``); the 202 still waits for every one."""
@@ -235,7 +237,9 @@ async def publish(state: ServiceState, events: list[TicketReceivedV1 | TicketUpd
         raise ProblemError(
             status=503,
             title="Event broker unavailable",
-            detail="The report was not accepted; send it again later.",
+            detail="The broker did not confirm the report in time; it may still be delivered. "
+            "Send it again with the same delivery id (Idempotency-Key): it maps to the same "
+            "ticket and is triaged once.",
             headers={"Retry-After": str(settings.retry_after_seconds)},
         ) from error
 

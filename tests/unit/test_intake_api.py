@@ -1,7 +1,7 @@
 """Intake's HTTP contract: 202 only once the event is on the bus, problem+json otherwise."""
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +10,7 @@ import pytest
 
 from services.intake.main import create_app
 from services.intake.settings import IntakeSettings
-from shared.bus import BusUnavailableError, Headers, InProcessBus
+from shared.bus import BusUnavailableError, Headers, InProcessBus, Outgoing
 from shared.events import TicketReceivedV1, decode_event
 from shared.topics import TICKETS_RECEIVED
 from tests.unit.helpers import (
@@ -360,6 +360,40 @@ async def test_broker_unavailable_is_503_with_retry_after(settings_kwargs: dict[
         assert response.headers["retry-after"] == "7"
         assert "ticket_id" not in problem
         assert await intake.received_events(expect_none=True) == []
+
+
+class LateBus(InProcessBus):
+    """A broker that takes the record but acknowledges only after intake stopped waiting,
+    as a Kafka producer does with what it had buffered when the timeout struck."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.late_acks = 1
+
+    async def send_many(self, messages: Sequence[Outgoing]) -> None:
+        await super().send_many(messages)
+        if self.late_acks:
+            self.late_acks -= 1
+            raise BusUnavailableError("acknowledged after the timeout (test)")
+
+
+async def test_a_503_then_a_retry_with_the_same_delivery_id_is_one_ticket(
+    settings_kwargs: dict[str, Any],
+) -> None:
+    headers = {"Idempotency-Key": "delivery-503"}
+    async for intake in _running_intake(IntakeSettings(**settings_kwargs), LateBus()):
+        first = await intake.post(headers=headers)
+        retry = await intake.post(headers=headers)
+
+        problem = _assert_problem(first, 503)
+        assert "same delivery id" in problem["detail"]
+        assert retry.status_code == 202, retry.text
+        events = await intake.received_events()
+        # Both the late record and the retry are on the topic, as one event: triage keeps
+        # one decision per event id.
+        assert len(events) == 2
+        assert {event.id for _, event in events} == {events[0][1].id}
+        assert {event.subject for _, event in events} == {retry.json()["ticket_id"]}
 
 
 # --- operational ------------------------------------------------------------------------
