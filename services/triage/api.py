@@ -1,8 +1,10 @@
 """Triage routes: decisions and their reasons, rules (read, change, simulate), dry runs and
-human overrides."""
+human overrides. A ticket that ever had a restricted category answers, to a key outside its
+teams, the same 404 as a ticket that does not exist."""
 
 import json
 from datetime import datetime
+from functools import partial
 from typing import Annotated, Any
 
 import yaml
@@ -25,9 +27,17 @@ from services.triage.instruments import TriageMetrics
 from services.triage.rules import RulesError, parse_rules
 from services.triage.settings import TriageSettings
 from services.triage.simulate import StoredReport, simulate
+from shared.auth import Principal
 from shared.events import Priority, Reason, Report, utcnow
 from shared.problems import ProblemError
-from shared.service import AdminDep, ResponderDep, SessionDep, StateDep, ViewerDep
+from shared.service import (
+    AdminDep,
+    ResponderDep,
+    ServiceState,
+    SessionDep,
+    StateDep,
+    ViewerDep,
+)
 from shared.topics import TICKETS_TRIAGED
 
 router = APIRouter(prefix="/v1", tags=["triage"])
@@ -60,13 +70,33 @@ class TicketDecision(BaseModel):
     overridden: bool = False
 
 
-@router.get("/tickets/{ticket_id}", response_model=TicketDecision)
-async def get_ticket(ticket_id: str, session: SessionDep, _: ViewerDep) -> TicketDecision:
+def _ticket_not_found() -> ProblemError:
+    return ProblemError(
+        status=404, title="Ticket not found", detail="No triaged ticket has this id."
+    )
+
+
+async def _visible_ticket(
+    session: SessionDep, state: ServiceState, principal: Principal, ticket_id: str
+) -> store.TriagedTicket:
+    """The ticket, or the same 404 as a missing one when it ever had a category the key may
+    not see (its first decision or either side of an override), so existence stays hidden."""
     ticket = await store.get_ticket(session, ticket_id)
     if ticket is None:
-        raise ProblemError(
-            status=404, title="Ticket not found", detail="No triaged ticket has this id."
-        )
+        raise _ticket_not_found()
+    overridden = await store.overridden_categories(session, [ticket_id])
+    if not state.api_keys.restricted.may_see(
+        principal, [ticket.category, *overridden.get(ticket_id, ())]
+    ):
+        raise _ticket_not_found()
+    return ticket
+
+
+@router.get("/tickets/{ticket_id}", response_model=TicketDecision)
+async def get_ticket(
+    ticket_id: str, session: SessionDep, state: StateDep, principal: ViewerDep
+) -> TicketDecision:
+    ticket = await _visible_ticket(session, state, principal, ticket_id)
     return TicketDecision.model_validate(ticket, from_attributes=True)
 
 
@@ -167,8 +197,15 @@ class SimulateRequest(BaseModel):
 
 @router.post("/rules/simulate")
 async def simulate_rules(
-    body: SimulateRequest, session: SessionDep, state: StateDep, rules: RulesDep, _: ViewerDep
+    body: SimulateRequest,
+    session: SessionDep,
+    state: StateDep,
+    rules: RulesDep,
+    principal: ViewerDep,
 ) -> dict[str, Any]:
+    """Replay the most recent tickets under the active and the proposed rules. Tickets the
+    key may not see (restricted categories, stored or replayed) are left out of every
+    figure and only counted, as ``withheld_restricted``."""
     settings = state.settings
     limit = settings.simulate_max_tickets if isinstance(settings, TriageSettings) else 5000
     if body.last > limit:
@@ -184,7 +221,10 @@ async def simulate_rules(
         proposed = parse_rules(text, source="proposed rules")
     except RulesError as error:
         raise _invalid_rules(error) from error
-    rows = await store.recent_tickets(session, limit=body.last)
+    recent = await store.recent_tickets(session, limit=body.last)
+    may_see = partial(state.api_keys.restricted.may_see, principal)
+    overridden = await store.overridden_categories(session, [row.ticket_id for row in recent])
+    rows = [row for row in recent if may_see([row.category, *overridden.get(row.ticket_id, ())])]
     reports = [
         StoredReport(
             ticket_id=row.ticket_id,
@@ -200,7 +240,9 @@ async def simulate_rules(
         reports,
         current=rules.active.ruleset,
         proposed=proposed,
+        may_see=may_see,
         skipped_without_report=len(rows) - len(reports),
+        withheld_restricted=len(recent) - len(rows),
     )
 
 
@@ -293,6 +335,9 @@ async def override(
     rules: RulesDep,
     principal: ResponderDep,
 ) -> OverrideResult:
+    """Change a decision. A key outside a restricted ticket's teams gets the missing
+    ticket's 404 and changes nothing (an override would also end its escalation)."""
+    await _visible_ticket(session, state, principal, ticket_id)
     change = OverrideRequestData(
         reason=body.reason,
         actor=principal.name,
@@ -306,6 +351,8 @@ async def override(
             session, ticket_id=ticket_id, change=change, ruleset=rules.active.ruleset, now=utcnow()
         )
     except OverrideError as error:
+        if error.status == 404:  # one body for missing and hidden tickets, whatever the wording
+            raise _ticket_not_found() from error
         raise ProblemError(status=error.status, title=error.title, detail=error.detail) from error
     metrics: TriageMetrics = state.extras["triage_metrics"]
     metrics.overrides.labels(
@@ -323,6 +370,11 @@ async def override(
 
 
 @router.get("/tickets/{ticket_id}/overrides")
-async def list_overrides(ticket_id: str, session: SessionDep, _: ViewerDep) -> dict[str, Any]:
+async def list_overrides(
+    ticket_id: str, session: SessionDep, state: StateDep, principal: ViewerDep
+) -> dict[str, Any]:
+    """The ticket's override audit, oldest first; 404 for a ticket that does not exist or
+    that the key may not see (the same answer, so neither is told apart)."""
+    await _visible_ticket(session, state, principal, ticket_id)
     rows = await store.overrides_of(session, ticket_id)
     return {"items": [row.model_dump(exclude={"event"}) for row in rows]}

@@ -1,7 +1,7 @@
 """Compare two rule sets over the same stored reports: what would change, and the SLA load."""
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -78,10 +78,17 @@ def simulate(
     *,
     current: RuleSet,
     proposed: RuleSet,
+    may_see: Callable[[Iterable[str]], bool],
     skipped_without_report: int = 0,
+    withheld_restricted: int = 0,
 ) -> dict[str, Any]:
     """Decide ``reports`` under both rule sets. ``skipped_without_report`` counts the
-    requested tickets that had no stored report text; the answer reports them."""
+    requested tickets that had no stored report text; the answer reports them.
+
+    A replay deciding a category the caller ``may_see`` not (under either rule set) is left
+    out of every figure, like the ``withheld_restricted`` tickets the caller already left
+    out for their stored categories: a rules author without the team learns neither their
+    ids nor what the rules make of them, only how many were left out."""
 
     def run(ruleset: RuleSet) -> list[tuple[StoredReport, Decision]]:
         return [
@@ -98,18 +105,25 @@ def simulate(
             for stored in reports
         ]
 
-    before = run(current)
-    after = run(proposed)
+    before: list[tuple[StoredReport, Decision]] = []
+    after: list[tuple[StoredReport, Decision]] = []
+    for (stored, old), (_, new) in zip(run(current), run(proposed), strict=True):
+        if may_see([old.category, new.category]):
+            before.append((stored, old))
+            after.append((stored, new))
+    withheld = withheld_restricted + len(reports) - len(before)
     changes = [
         {"ticket_id": stored.ticket_id, "from": _brief(old), "to": _brief(new)}
         for (stored, old), (_, new) in zip(before, after, strict=True)
         if _brief(old) != _brief(new)
     ]
     return {
-        "tickets": len(reports),
+        "tickets": len(before),
         "skipped_without_report": skipped_without_report,
+        "withheld_restricted": withheld,
         "note": skipped_note(
-            skipped=skipped_without_report, considered=len(reports) + skipped_without_report
+            skipped=skipped_without_report,
+            considered=len(before) + skipped_without_report + withheld,
         ),
         "current_version": current.version,
         "proposed_version": proposed.version,

@@ -360,6 +360,22 @@ async def save_override(
     await session.commit()
 
 
+async def overridden_categories(
+    session: AsyncSession, ticket_ids: Sequence[str]
+) -> dict[str, set[str]]:
+    """Both sides of every override of ``ticket_ids``: with the current decision's, every
+    category each ticket has had (who may see a ticket depends on all of them)."""
+    if not ticket_ids:
+        return {}
+    statement = select(
+        OverrideAudit.ticket_id, OverrideAudit.from_category, OverrideAudit.to_category
+    ).where(col(OverrideAudit.ticket_id).in_(ticket_ids))
+    categories: dict[str, set[str]] = {}
+    for ticket_id, from_category, to_category in (await session.exec(statement)).all():
+        categories.setdefault(ticket_id, set()).update((from_category, to_category))
+    return categories
+
+
 async def overrides_of(session: AsyncSession, ticket_id: str) -> Sequence[OverrideAudit]:
     statement = (
         select(OverrideAudit)
