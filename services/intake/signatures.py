@@ -36,9 +36,15 @@ def _fresh(timestamp: datetime, *, now: datetime, tolerance_seconds: int) -> boo
 
 
 def _unix_timestamp(value: str | None) -> datetime | None:
-    if value is None or not value.strip().isdigit() or len(value.strip()) > 12:
+    """Seconds since the epoch in ASCII digits, or None. ``str.isdigit`` alone also accepts
+    '²' (which int() refuses) and other scripts' digits; a large value is past year 9999."""
+    text = (value or "").strip()
+    if not text or len(text) > 12 or not (text.isascii() and text.isdigit()):
         return None
-    return datetime.fromtimestamp(int(value.strip()), UTC)
+    try:
+        return datetime.fromtimestamp(int(text), UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 # --- bearer / basic ---------------------------------------------------------------------
