@@ -105,12 +105,16 @@ class TriageOverrideFrom(BaseModel):
 
 
 class TriageOverride(BaseModel):
-    """Set when a person overrode the decision; ``previous`` is what it replaced."""
+    """Set when a responder's key overrode the decision; ``previous`` is what it replaced."""
 
     by: str
     reason: str
     at: datetime
     previous: TriageOverrideFrom
+    # Additive: the key was a bot's (``bot: true`` in api_keys.yaml), not a person's. On a
+    # policy that needs a person, escalation records a bot's downgrade but keeps paging.
+    # Older events lack it and count as a person's.
+    by_bot: bool = False
 
 
 class TriageRevision(BaseModel):

@@ -341,6 +341,7 @@ async def override(
     change = OverrideRequestData(
         reason=body.reason,
         actor=principal.name,
+        by_bot=principal.bot,
         category=body.category,
         severity=body.severity,
         priority=body.priority,

@@ -571,6 +571,8 @@ class OverrideError(Exception):
 class OverrideRequestData:
     reason: str
     actor: str
+    # The actor's key is a bot's: carried in the event for escalation's person-only policies.
+    by_bot: bool = False
     category: str | None = None
     severity: str | None = None
     priority: Priority | None = None
@@ -635,7 +637,11 @@ async def override_ticket(
             "resolution_due": sla.resolution_due,
             "sla_policies": list(sla.policies),
             "override": TriageOverride(
-                by=change.actor, reason=change.reason, at=now, previous=previous
+                by=change.actor,
+                reason=change.reason,
+                at=now,
+                previous=previous,
+                by_bot=change.by_bot,
             ),
             "revision": None,  # a person's decision, not triage's: never both
         }

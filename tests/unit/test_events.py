@@ -243,6 +243,28 @@ def test_unknown_field_in_data_still_decodes() -> None:
     assert decoded.subject == TICKET_ID
 
 
+def test_an_override_without_by_bot_decodes_as_a_persons() -> None:
+    """``override.by_bot`` was added later: an override event from before it still decodes."""
+    envelope = json.loads(_triaged().to_bytes())
+    envelope["data"]["override"] = {
+        "by": "olivia",
+        "reason": "duplicate",
+        "at": AT.isoformat(),
+        "previous": {
+            "category": "harassment",
+            "severity": "high",
+            "priority": "P1",
+            "queue": "trust-safety",
+        },
+    }
+
+    decoded = decode_event(json.dumps(envelope).encode())
+
+    assert isinstance(decoded, TicketTriagedV1)
+    assert decoded.data.override is not None
+    assert (decoded.data.override.by, decoded.data.override.by_bot) == ("olivia", False)
+
+
 def test_unknown_envelope_extension_attribute_still_decodes() -> None:
     envelope = json.loads(_received().to_bytes())
     envelope["partitionkey"] = TICKET_ID  # another CloudEvents extension

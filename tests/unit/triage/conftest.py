@@ -19,6 +19,8 @@ from tests.unit.helpers import VIEWER_KEY, bearer, wait_until
 
 ADMIN_KEY = "admin-key-for-tests"
 ADMIN_KEY_ENV = "VIGIL_UNIT_ADMIN_KEY"
+BOT_KEY = "bot-key-for-tests"
+BOT_KEY_ENV = "VIGIL_UNIT_BOT_KEY"
 
 
 @pytest.fixture
@@ -27,8 +29,10 @@ def triage_config_dir(config_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path
     keys.write_text(
         keys.read_text()
         + f"  - name: ada-admin\n    role: admin\n    key:\n      env: {ADMIN_KEY_ENV}\n"
+        + f"  - {{name: ops-bot, role: responder, bot: true, key: {{env: {BOT_KEY_ENV}}}}}\n"
     )
     monkeypatch.setenv(ADMIN_KEY_ENV, ADMIN_KEY)
+    monkeypatch.setenv(BOT_KEY_ENV, BOT_KEY)
     return config_dir
 
 

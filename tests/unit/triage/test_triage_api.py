@@ -16,7 +16,7 @@ from tests.unit.helpers import (
     sample_value,
     wait_until,
 )
-from tests.unit.triage.conftest import ADMIN_KEY, Triage
+from tests.unit.triage.conftest import ADMIN_KEY, BOT_KEY, Triage
 from tests.unit.triage.rules_helpers import default_document, dump
 
 ADMIN = bearer(ADMIN_KEY)
@@ -263,6 +263,7 @@ async def test_override_is_audited_emitted_and_counted(triage: Triage) -> None:
     assert first.data.override is None
     assert second.data.override is not None
     assert second.data.override.by == "alice-responder"
+    assert second.data.override.by_bot is False
     assert second.data.override.reason == "card testing pattern"
     assert second.data.override.previous.priority.value == "P3"
     assert second.data.priority.value == "P1"
@@ -286,6 +287,23 @@ async def test_override_is_audited_emitted_and_counted(triage: Triage) -> None:
         "to_priority": "P1",
     }
     assert sample_value(metrics, "vigil_triage_overrides_total", labels) == 1
+
+
+async def test_a_bots_override_says_so_in_its_event(triage: Triage) -> None:
+    """Escalation decides whether a bot may end a page; triage only tells it who acted."""
+    ticket = await triage.receive({"title": "I was charged twice"})
+    await triage.decision(ticket)
+
+    response = await triage.client.post(
+        f"/v1/tickets/{ticket}/override",
+        json={"priority": "P4", "reason": "auto-closed duplicate"},
+        headers=bearer(BOT_KEY),
+    )
+
+    assert response.status_code == 200, response.text
+    override = triage.triaged_events(ticket)[-1].data.override
+    assert override is not None
+    assert (override.by, override.by_bot) == ("ops-bot", True)
 
 
 async def test_a_duplicate_after_an_override_re_emits_the_latest_event(triage: Triage) -> None:
