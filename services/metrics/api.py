@@ -1,4 +1,6 @@
-"""Metrics routes: a ticket's timeline across every service's events, and detected trends."""
+"""Metrics routes: a ticket's timeline across every service's events, and detected trends.
+A timeline or trend of a restricted category is, to a key outside its teams, missing (404)
+or left out of the list."""
 
 from datetime import datetime, timedelta
 from typing import Annotated, cast
@@ -7,7 +9,12 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from services.metrics import flows, store
-from services.metrics.domain import TimelineEvent, milestone_durations, timeline
+from services.metrics.domain import (
+    TimelineEvent,
+    categories_on_timeline,
+    milestone_durations,
+    timeline,
+)
 from shared.db import aware
 from shared.events import TrendDetectedV1
 from shared.problems import ProblemError
@@ -31,25 +38,31 @@ class TicketTimeline(BaseModel):
     durations: dict[str, float]
 
 
+def _ticket_not_found() -> ProblemError:
+    return ProblemError(status=404, title="Ticket not found", detail="No events for this ticket.")
+
+
 @router.get("/tickets/{ticket_id}/timeline", response_model=TicketTimeline)
-async def ticket_timeline(ticket_id: str, session: SessionDep, _: ViewerDep) -> TicketTimeline:
-    events = await store.events_of_ticket(session, ticket_id)
-    if not events:
-        raise ProblemError(
-            status=404, title="Ticket not found", detail="No events for this ticket."
+async def ticket_timeline(
+    ticket_id: str, session: SessionDep, state: StateDep, principal: ViewerDep
+) -> TicketTimeline:
+    """Every step of the ticket, in order; the same 404 for a ticket with no events and for
+    one that ever had a category the key may not see."""
+    events = [
+        TimelineEvent(
+            type=event.type,
+            at=aware(event.occurred_at),
+            labels=event.facts.labels,
+            priority=event.priority,
+            category=event.category,
         )
-    steps = timeline(
-        [
-            TimelineEvent(
-                type=event.type,
-                at=aware(event.occurred_at),
-                labels=event.facts.labels,
-                priority=event.priority,
-                category=event.category,
-            )
-            for event in events
-        ]
-    )
+        for event in await store.events_of_ticket(session, ticket_id)
+    ]
+    if not events or not state.api_keys.restricted.may_see(
+        principal, categories_on_timeline(events)
+    ):
+        raise _ticket_not_found()
+    steps = timeline(events)
     return TicketTimeline(
         ticket_id=ticket_id,
         steps=[TimelineStepOut(**vars(step)) for step in steps],
@@ -79,15 +92,21 @@ class TrendList(BaseModel):
 async def list_trends(
     state: StateDep,
     session: SessionDep,
-    _: ViewerDep,
+    principal: ViewerDep,
     hours: Annotated[float, Query(gt=0, le=24 * 90)] = 24.0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> TrendList:
     """Trends whose window started in the last ``hours``, newest first; ``current`` is true
-    for the ones whose window has not ended yet."""
+    for the ones whose window has not ended yet. Trends of a category the key may not see
+    are left out."""
     context = cast(flows.MetricsContext, state.extras["metrics_context"])
     now = context.clock()
-    rows = await store.recent_trends(session, since=now - timedelta(hours=hours), limit=limit)
+    rows = await store.recent_trends(
+        session,
+        since=now - timedelta(hours=hours),
+        hidden_categories=state.api_keys.restricted.hidden_categories(principal),
+        limit=limit,
+    )
     items = []
     for row in rows:
         evidence = TrendDetectedV1.model_validate_json(row.event_json).data

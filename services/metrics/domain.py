@@ -461,6 +461,16 @@ def timeline(events: Sequence[TimelineEvent]) -> list[TimelineStep]:
     return steps
 
 
+def categories_on_timeline(events: Sequence[TimelineEvent]) -> set[str]:
+    """Every category the ticket's events name: each decision's, and the one an override or
+    a surge revision replaced (who may see the timeline depends on all of them)."""
+    categories = {event.category for event in events if event.category}
+    categories.update(
+        event.labels["from_category"] for event in events if event.labels.get("from_category")
+    )
+    return categories
+
+
 def milestone_durations(steps: Sequence[TimelineStep]) -> dict[str, float]:
     """Seconds from receipt to the first triage, acknowledgement and resolution."""
     first: dict[str, datetime] = {}

@@ -293,13 +293,23 @@ async def mark_published(session: AsyncSession, trend_id: str) -> None:
     await session.commit()
 
 
-async def recent_trends(session: AsyncSession, *, since: datetime, limit: int) -> Sequence[Trend]:
+async def recent_trends(
+    session: AsyncSession,
+    *,
+    since: datetime,
+    hidden_categories: Sequence[str],
+    limit: int,
+) -> Sequence[Trend]:
+    """Newest first, without trends of ``hidden_categories`` (left out before the limit, so
+    a page is never short because of them)."""
     statement = (
         select(Trend)
         .where(col(Trend.window_start) >= since)
         .order_by(col(Trend.window_start).desc(), col(Trend.score).desc())
         .limit(limit)
     )
+    if hidden_categories:
+        statement = statement.where(col(Trend.category).not_in(list(hidden_categories)))
     return (await session.exec(statement)).all()
 
 
