@@ -294,6 +294,22 @@ def _conflict(error: IllegalTransitionError) -> ProblemError:
     )
 
 
+_PERSON_REQUIRED_TITLES = {
+    "ack": "A person must acknowledge",
+    "resolve": "A person must resolve",
+    "snooze": "A person must snooze",
+}
+
+
+def _person_required(error: flows.PersonRequiredError) -> ProblemError:
+    return ProblemError(
+        status=409,
+        title=_PERSON_REQUIRED_TITLES.get(error.operation, "A person must act"),
+        detail=f"{error}; this key belongs to a bot",
+        current_status=error.status,
+    )
+
+
 async def _act(
     escalation_id: str,
     action: Action,
@@ -317,13 +333,8 @@ async def _act(
         raise _NOT_FOUND from error
     except IllegalTransitionError as error:
         raise _conflict(error) from error
-    except flows.PersonAckRequiredError as error:
-        raise ProblemError(
-            status=409,
-            title="A person must acknowledge",
-            detail=f"{error}; this key belongs to a bot",
-            current_status="open",
-        ) from error
+    except flows.PersonRequiredError as error:
+        raise _person_required(error) from error
     await flows.publish_pending(state, escalation_id)
     return _out(escalation)
 
@@ -340,7 +351,8 @@ async def acknowledge(
 async def resolve(
     escalation_id: str, session: SessionDep, state: StateDep, principal: ResponderDep
 ) -> EscalationOut:
-    """open or acknowledged → resolved (repeating it is a no-op)."""
+    """open or acknowledged → resolved (repeating it is a no-op). On a policy that needs a
+    person, a bot's key is refused (409)."""
     return await _act(escalation_id, "resolve", session=session, state=state, principal=principal)
 
 
@@ -386,7 +398,8 @@ async def snooze(
     state: StateDep,
     principal: ResponderDep,
 ) -> EscalationOut:
-    """Pause reminders of an acknowledged escalation (at most 24 h); 409 otherwise."""
+    """Pause reminders of an acknowledged escalation (at most 24 h); 409 otherwise, and for
+    a bot's key on a policy that needs a person."""
     await _visible(session, state, principal, escalation_id)
     now = _now(state)
     until = body.until if body.until is not None else now + timedelta(minutes=body.minutes or 0)
@@ -400,12 +413,20 @@ async def snooze(
     until = until.astimezone(UTC)
     try:
         escalation = await flows.snooze(
-            session, escalation_id, until=until, actor=principal.name, now=now
+            session,
+            escalation_id,
+            until=until,
+            actor=principal.name,
+            by_bot=principal.bot,
+            config=_config(state),
+            now=now,
         )
     except flows.EscalationNotFoundError as error:
         raise _NOT_FOUND from error
     except IllegalTransitionError as error:
         raise _conflict(error) from error
+    except flows.PersonRequiredError as error:
+        raise _person_required(error) from error
     return _out(escalation)
 
 

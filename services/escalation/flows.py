@@ -24,12 +24,13 @@ from services.escalation.domain import (
 )
 from services.escalation.notifiers import Outcome, Page, Sender
 from services.escalation.policies import (
+    PersonOnly,
     Step,
-    ack_stops_climb,
     level_users,
     match_policy,
     match_trend,
     next_step,
+    person_required,
     retry_delay,
 )
 from shared.bus import BusUnavailableError, Outgoing
@@ -42,6 +43,7 @@ from shared.events import (
     EscalationNotifiedV1,
     EscalationOpenedV1,
     EscalationResolvedV1,
+    EscalationStatus,
     Priority,
     TicketTriagedData,
     TicketTriagedV1,
@@ -192,6 +194,18 @@ def _audit(
         detail=detail,
         idempotency_key=idempotency_key,
     )
+
+
+async def _audit_once(session: AsyncSession, entry: store.AuditEntry) -> None:
+    """Add an audit entry unless one with its idempotency key exists (a redelivery)."""
+    assert entry.idempotency_key is not None
+    if await store.audit_by_key(session, entry.idempotency_key) is not None:
+        return
+    session.add(entry)
+    try:
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()  # a concurrent delivery recorded it first
 
 
 def _pages(
@@ -507,40 +521,84 @@ async def resolve_for_downgrade(
     config: EscalationConfig | None,
     now: datetime | None = None,
 ) -> store.Escalation | None:
-    """A person overrode triage to a priority that is not escalated (P2-P4): resolve the
+    """Triage was overridden to a priority that is not escalated (P2-P4): resolve the
     ticket's escalation (which stops its timers) with an entry naming the override. A
-    redelivered override finds it resolved and changes nothing."""
+    redelivered override finds it resolved and changes nothing.
+
+    A bot's override on a policy that needs a person is only recorded in the activity (once
+    per event); the escalation stays open and keeps paging."""
     data = triaged.data
     override = data.override
     if override is None or needs_escalation(data.priority):
         return None
+    at = now or utcnow()
+    actor = f"override:{override.by}"[:128]
+    change = f"{override.previous.priority.value} -> {data.priority.value}"
+    detail = f"triage override by {override.by}: {change} ({override.reason})"
     async with db.session() as session:
         escalation = await store.get_by_ticket(session, data.ticket_id)
         await session.commit()
         if escalation is None or escalation.status == "resolved":
             return escalation
-        change = f"{override.previous.priority.value} -> {data.priority.value}"
         try:
+            _check_person(config, escalation, operation="override", by_bot=override.by_bot)
             return await apply_action(
                 session,
                 escalation.id,
                 action="resolve",
-                actor=f"override:{override.by}"[:128],
+                actor=actor,
+                by_bot=override.by_bot,
                 config=config,
-                now=now or utcnow(),
+                now=at,
                 reason=f"override {change}",
-                detail=f"triage override by {override.by}: {change} ({override.reason})",
+                detail=detail,
             )
         except IllegalTransitionError:
             return escalation  # resolved meanwhile
+        except PersonRequiredError as error:
+            await _audit_once(
+                session,
+                _audit(
+                    escalation,
+                    actor=actor,
+                    action="override_ignored",
+                    at=at,
+                    detail=f"{detail}; not applied: {error}",
+                    idempotency_key=f"{escalation.id}:override:{triaged.id}",
+                ),
+            )
+            return escalation
 
 
 class EscalationNotFoundError(Exception):
     pass
 
 
-class PersonAckRequiredError(Exception):
-    """The policy only lets a person (not a bot or a source system) stop the climb."""
+class PersonRequiredError(Exception):
+    """The policy only lets a person (not a bot or a source system) stop, end or pause the
+    page; ``operation`` is what was refused, ``status`` the escalation's status."""
+
+    def __init__(self, message: str, *, operation: PersonOnly, status: EscalationStatus) -> None:
+        super().__init__(message)
+        self.operation = operation
+        self.status = status
+
+
+def _check_person(
+    config: EscalationConfig | None,
+    escalation: store.Escalation,
+    *,
+    operation: PersonOnly,
+    by_bot: bool,
+) -> None:
+    policy = config.policy(escalation.policy) if config is not None else None
+    refusal = person_required(policy, operation=operation, by_bot=by_bot)
+    if refusal is not None:
+        raise PersonRequiredError(
+            refusal,
+            operation=operation,
+            status=escalation.status,  # type: ignore[arg-type]
+        )
 
 
 class UnknownUserError(Exception):
@@ -562,7 +620,7 @@ async def apply_action(
     """Apply an on-call action once, however many requests race for it. ``reason`` goes
     into the emitted event, ``detail`` into the audit entry.
 
-    Raises EscalationNotFoundError, IllegalTransitionError or PersonAckRequiredError; a
+    Raises EscalationNotFoundError, IllegalTransitionError or PersonRequiredError; a
     repeat of the action that led to the current state changes nothing."""
     for _ in range(_MAX_RACES):
         escalation = await store.get_escalation(session, escalation_id)
@@ -573,11 +631,8 @@ async def apply_action(
         step = transition(escalation.status, action)  # type: ignore[arg-type]
         if not step.changed:
             return escalation
+        _check_person(config, escalation, operation=action, by_bot=by_bot)
         policy = config.policy(escalation.policy) if config is not None else None
-        if action == "ack" and not ack_stops_climb(policy, by_bot=by_bot):
-            raise PersonAckRequiredError(
-                f"policy {escalation.policy} needs a person's acknowledgement"
-            )
         at = now or utcnow()
         before = snapshot(escalation)
         changes: dict[str, object] = {"status": step.new_status}
@@ -710,12 +765,16 @@ async def snooze(
     *,
     until: datetime,
     actor: str,
+    by_bot: bool = False,
+    config: EscalationConfig | None = None,
     now: datetime,
 ) -> store.Escalation:
-    """Pause reminders of an acknowledged escalation until ``until``."""
+    """Pause reminders of an acknowledged escalation until ``until``; raises
+    PersonRequiredError for a bot on a policy that needs a person."""
 
     def decide(escalation: store.Escalation) -> dict[str, Any] | None:
         check_allowed(escalation.status, "snooze")  # type: ignore[arg-type]
+        _check_person(config, escalation, operation="snooze", by_bot=by_bot)
         current = escalation.snoozed_until
         if current is not None and aware(current) == until:
             return None
@@ -787,8 +846,9 @@ async def handle_ticket_update(
     if data.action not in _UPDATE_ACTIONS:
         async with db.session() as session:
             escalation = await store.get_by_ticket(session, data.ticket_id)
-            if escalation is not None and await store.audit_by_key(session, event.id) is None:
-                session.add(
+            if escalation is not None:
+                await _audit_once(
+                    session,
                     _audit(
                         escalation,
                         actor=f"source:{data.channel}",
@@ -796,12 +856,8 @@ async def handle_ticket_update(
                         at=now,
                         detail="the source edited its report",
                         idempotency_key=event.id,
-                    )
+                    ),
                 )
-                try:
-                    await session.commit()
-                except IntegrityError:
-                    await session.rollback()
         return
     async with db.session() as session:
         await store.add_pending_update(
@@ -842,9 +898,17 @@ async def apply_pending_updates(
                 )
             except IllegalTransitionError:
                 pass  # e.g. the source acknowledges what was already resolved
-            except PersonAckRequiredError as error:
+            except PersonRequiredError as error:
+                # Recorded, not applied: the page goes on until a person acts. Written with
+                # the update's "applied" mark, so a redelivered update adds no second entry.
                 session.add(
-                    _audit(escalation, actor=actor, action="ack_ignored", at=now, detail=str(error))
+                    _audit(
+                        escalation,
+                        actor=actor,
+                        action=f"{error.operation}_ignored",
+                        at=now,
+                        detail=f"the source {update.action} its report; {error}",
+                    )
                 )
             assert update.seq is not None
             await store.mark_update_applied(session, update.seq, now=now)

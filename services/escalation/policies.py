@@ -4,6 +4,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Literal
 
 from services.escalation.config import EscalationConfig, Policy, Target
 from services.escalation.schedules import on_call
@@ -81,8 +82,26 @@ def next_step(policy: Policy, *, level: int, cycle: int) -> Step | None:
     return None
 
 
-def ack_stops_climb(policy: Policy | None, *, by_bot: bool) -> bool:
-    return not (by_bot and policy is not None and policy.require_person_ack)
+# What ends or pauses a page: on a policy that requires a person, only a person may do it.
+PersonOnly = Literal["ack", "resolve", "snooze", "override"]
+
+_PERSON_ONLY_VERBS: dict[PersonOnly, str] = {
+    "ack": "acknowledge the page",
+    "resolve": "resolve the page",
+    "snooze": "snooze the page",
+    "override": "end the page by an override below P1",
+}
+
+
+def person_required(policy: Policy | None, *, operation: PersonOnly, by_bot: bool) -> str | None:
+    """Why a bot or a source system may not ``operation`` this policy's page (None: it may).
+
+    A bot's key, a source system's update (PagerDuty, Alertmanager) and a bot's triage
+    override are not a person having seen the report: on a ``require_person_ack`` policy
+    (threat to life) none of them may stop, end or pause the page."""
+    if not by_bot or policy is None or not policy.require_person_ack:
+        return None
+    return f"policy {policy.name} needs a person to {_PERSON_ONLY_VERBS[operation]}"
 
 
 def target_users(config: EscalationConfig, target: Target, *, at: datetime) -> list[str]:

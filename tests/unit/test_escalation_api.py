@@ -293,6 +293,74 @@ async def test_a_bot_cannot_ack_a_person_ack_policy(api: Api) -> None:
     assert by_person.status_code == 200
 
 
+async def test_a_bot_cannot_resolve_a_person_ack_policy_but_a_person_can(api: Api) -> None:
+    escalation_id = await api.open(category="threat_to_life", priority=Priority.P0)
+    base = f"/v1/escalations/{escalation_id}"
+
+    by_bot = await api.call("POST", f"{base}/resolve", "bot")
+    still = (await api.call("GET", base, "viewer")).json()
+    by_person = await api.call("POST", f"{base}/resolve", "responder")
+
+    assert by_bot.status_code == 409
+    assert by_bot.headers["content-type"].startswith(PROBLEM_JSON)
+    problem = by_bot.json()
+    assert problem["title"] == "A person must resolve"
+    assert "needs a person to resolve" in problem["detail"]
+    assert problem["current_status"] == "open"
+    assert still["status"] == "open"
+    assert [entry["type"].split(".")[2] for entry in still["timeline"]] == ["opened"]
+    assert by_person.status_code == 200
+    assert (by_person.json()["status"], by_person.json()["resolved_by"]) == ("resolved", "alice")
+
+
+async def test_a_bot_cannot_resolve_an_acknowledged_person_ack_policy(api: Api) -> None:
+    escalation_id = await api.open(category="threat_to_life", priority=Priority.P0)
+    base = f"/v1/escalations/{escalation_id}"
+    assert (await api.call("POST", f"{base}/ack", "responder")).status_code == 200
+
+    by_bot = await api.call("POST", f"{base}/resolve", "bot")
+
+    assert by_bot.status_code == 409
+    assert by_bot.json()["current_status"] == "acknowledged"
+    assert (await api.call("GET", base, "viewer")).json()["status"] == "acknowledged"
+
+
+async def test_a_bot_cannot_snooze_a_person_ack_policy_but_a_person_can(api: Api) -> None:
+    escalation_id = await api.open(category="threat_to_life", priority=Priority.P0)
+    base = f"/v1/escalations/{escalation_id}"
+    assert (await api.call("POST", f"{base}/ack", "responder")).status_code == 200
+
+    by_bot = await api.call("POST", f"{base}/snooze", "bot", json={"minutes": 20})
+    after_bot = (await api.call("GET", base, "viewer")).json()
+    by_person = await api.call("POST", f"{base}/snooze", "responder", json={"minutes": 20})
+
+    assert by_bot.status_code == 409
+    assert by_bot.headers["content-type"].startswith(PROBLEM_JSON)
+    assert by_bot.json()["title"] == "A person must snooze"
+    assert by_bot.json()["current_status"] == "acknowledged"
+    assert after_bot["snoozed_until"] is None
+    assert "snooze" not in [entry["action"] for entry in after_bot["activity"]]
+    assert by_person.status_code == 200
+    assert by_person.json()["snoozed_until"] is not None
+
+
+async def test_a_bot_resolves_and_snoozes_where_the_policy_needs_no_person(api: Api) -> None:
+    escalation_id = await api.open()  # P1 harassment: the "urgent" policy
+    base = f"/v1/escalations/{escalation_id}"
+    assert (await api.call("POST", f"{base}/ack", "bot")).status_code == 200
+
+    snoozed = await api.call("POST", f"{base}/snooze", "bot", json={"minutes": 20})
+    resolved = await api.call("POST", f"{base}/resolve", "bot")
+
+    assert snoozed.status_code == 200
+    assert snoozed.json()["snoozed_until"] is not None
+    assert resolved.status_code == 200
+    assert (resolved.json()["status"], resolved.json()["resolved_by"]) == (
+        "resolved",
+        "pager-bot",
+    )
+
+
 async def test_notes_are_idempotent_with_a_key(api: Api) -> None:
     escalation_id = await api.open()
     path = f"/v1/escalations/{escalation_id}/notes"

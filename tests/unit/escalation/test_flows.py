@@ -175,7 +175,7 @@ async def test_only_a_person_stops_a_threat_to_life_page(
     )
     assert escalation.policy == "life-safety"
     async with db.session() as session:
-        with pytest.raises(flows.PersonAckRequiredError):
+        with pytest.raises(flows.PersonRequiredError):
             await flows.apply_action(
                 session, escalation.id, action="ack", actor="bot", by_bot=True, config=config
             )
@@ -351,6 +351,77 @@ async def test_a_source_ack_does_not_stop_a_person_ack_policy(
 
     assert (await state_of(db, escalation.id)).status == "open"
     assert "ack_ignored" in await audit_actions(db, escalation.id)
+
+
+@pytest.mark.parametrize("action", ["resolved", "closed"])
+async def test_a_source_resolve_is_recorded_but_a_person_ack_page_goes_on(
+    db: Database, config: EscalationConfig, clock: FakeClock, action: str
+) -> None:
+    event = triaged(category="threat_to_life", priority=Priority.P0)
+    escalation = await flows.open_for_ticket(db, event, config=config, now=clock())
+    update = updated(event.subject, action)
+
+    await flows.handle_ticket_update(db, update, config=config, now=clock())
+    await flows.handle_ticket_update(db, update, config=config, now=clock())  # redelivered
+
+    final = await state_of(db, escalation.id)
+    assert (final.status, final.resolved_by) == ("open", None)
+    assert await audit_actions(db, escalation.id) == ["opened", "resolve_ignored"]
+    assert [kind for kind, _ in await events_of(db, escalation.id)] == ["opened"]
+    # Its clocks still run: the next level is paged when the ack timeout passes.
+    assert await fire(db, config, clock, timedelta(minutes=5)) == [escalation.id]
+    assert (await state_of(db, escalation.id)).level == 1
+
+
+async def test_a_source_resolve_before_a_person_ack_page_opens_is_recorded_on_open(
+    db: Database, config: EscalationConfig, clock: FakeClock
+) -> None:
+    event = triaged(category="threat_to_life", priority=Priority.P0)
+    await flows.handle_ticket_update(
+        db, updated(event.subject, "resolved"), config=config, now=clock()
+    )
+
+    escalation = await flows.open_for_ticket(db, event, config=config, now=clock())
+    await flows.open_for_ticket(db, event, config=config, now=clock())  # redelivered
+
+    assert (await state_of(db, escalation.id)).status == "open"
+    async with db.session() as session:
+        entries = [
+            (entry.action, entry.actor, entry.detail)
+            for entry in await store.audit_of(session, escalation.id)
+        ]
+    assert entries[1:] == [
+        (
+            "resolve_ignored",
+            "source:alertmanager",
+            "the source resolved its report; policy life-safety needs a person to resolve the page",
+        )
+    ]
+
+
+async def test_a_bot_cannot_snooze_a_person_ack_page(
+    db: Database, config: EscalationConfig, clock: FakeClock
+) -> None:
+    escalation = await flows.open_for_ticket(
+        db, triaged(category="threat_to_life", priority=Priority.P0), config=config, now=clock()
+    )
+    async with db.session() as session:
+        await flows.apply_action(
+            session, escalation.id, action="ack", actor="alice", config=config, now=clock()
+        )
+        with pytest.raises(flows.PersonRequiredError) as refused:
+            await flows.snooze(
+                session,
+                escalation.id,
+                until=clock() + timedelta(minutes=20),
+                actor="bot",
+                by_bot=True,
+                config=config,
+                now=clock(),
+            )
+
+    assert (refused.value.operation, refused.value.status) == ("snooze", "acknowledged")
+    assert (await state_of(db, escalation.id)).snoozed_until is None
 
 
 # --- notifications ------------------------------------------------------------------------

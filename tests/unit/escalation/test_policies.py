@@ -17,10 +17,11 @@ from services.escalation.notifiers import (
     standard_webhook_signature,
 )
 from services.escalation.policies import (
+    PersonOnly,
     Step,
-    ack_stops_climb,
     match_policy,
     next_step,
+    person_required,
     retry_delay,
 )
 from shared.config import DEFAULT_CONFIG_DIR, ConfigError
@@ -57,11 +58,21 @@ def test_a_person_ack_policy_never_runs_out() -> None:
     assert next_step(chain, level=1, cycle=50) == Step(level=0, cycle=51)
 
 
-def test_only_a_person_stops_a_person_ack_policy() -> None:
-    assert ack_stops_climb(policy(require_person_ack=True), by_bot=True) is False
-    assert ack_stops_climb(policy(require_person_ack=True), by_bot=False) is True
-    assert ack_stops_climb(policy(), by_bot=True) is True
-    assert ack_stops_climb(None, by_bot=True) is True
+@pytest.mark.parametrize("operation", ["ack", "resolve", "snooze", "override"])
+def test_only_a_person_ends_or_pauses_a_person_ack_policy(operation: PersonOnly) -> None:
+    person_ack = policy(name="life", require_person_ack=True)
+
+    refusal = person_required(person_ack, operation=operation, by_bot=True)
+
+    assert refusal is not None
+    assert refusal.startswith("policy life needs a person to ")
+    assert person_required(person_ack, operation=operation, by_bot=False) is None
+
+
+@pytest.mark.parametrize("operation", ["ack", "resolve", "snooze", "override"])
+def test_a_bot_may_end_a_page_whose_policy_does_not_need_a_person(operation: PersonOnly) -> None:
+    assert person_required(policy(), operation=operation, by_bot=True) is None
+    assert person_required(None, operation=operation, by_bot=True) is None
 
 
 @pytest.mark.parametrize(

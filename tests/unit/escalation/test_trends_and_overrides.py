@@ -10,6 +10,7 @@ import pytest
 
 from services.escalation import flows, store
 from services.escalation.config import EscalationConfig, load_config
+from services.escalation.consumer import apply_event
 from services.escalation.notifiers import Sender
 from services.escalation.policies import match_policy, match_trend
 from shared.config import ConfigError
@@ -67,15 +68,18 @@ def triaged(
     priority: Priority = Priority.P1,
     override_from: Priority | None = None,
     traceparent: str | None = None,
+    category: str = "harassment",
+    by_bot: bool = False,
 ) -> TicketTriagedV1:
     override = (
         TriageOverride(
-            by="olivia",
+            by="ops-bot" if by_bot else "olivia",
             reason="duplicate of an old report",
             at=START,
             previous=TriageOverrideFrom(
-                category="harassment", severity="high", priority=override_from, queue="ts"
+                category=category, severity="high", priority=override_from, queue="ts"
             ),
+            by_bot=by_bot,
         )
         if override_from is not None
         else None
@@ -87,7 +91,7 @@ def triaged(
         data=TicketTriagedData(
             ticket_id=ticket_id,
             channel="tests",
-            category="harassment",
+            category=category,
             severity="high",
             priority=priority,
             queue="trust-safety",
@@ -384,6 +388,100 @@ async def test_an_override_below_p1_resolves_the_escalation_and_stops_its_clocks
         "resolve",
         "triage override by olivia: P1 -> P3 (duplicate of an old report)",
     ) in audit
+
+
+async def activity_of(db: Database, escalation_id: str) -> list[tuple[str, str, str | None]]:
+    async with db.session() as session:
+        return [(e.action, e.actor, e.detail) for e in await store.audit_of(session, escalation_id)]
+
+
+async def test_a_bots_override_below_p1_keeps_a_person_ack_page_going(
+    db: Database, config: EscalationConfig, clock: FakeClock
+) -> None:
+    ticket_id = str(uuid.uuid4())
+    escalation = await flows.open_for_ticket(
+        db,
+        triaged(ticket_id=ticket_id, category="threat_to_life", priority=Priority.P0),
+        config=config,
+        now=clock(),
+    )
+    assert escalation.policy == "life-safety"
+    downgrade = triaged(
+        ticket_id=ticket_id,
+        category="threat_to_life",
+        priority=Priority.P4,
+        override_from=Priority.P0,
+        by_bot=True,
+    )
+
+    # Through the consumer's dispatch, twice: a redelivery must not add a second entry.
+    for _ in range(2):
+        assert await apply_event(db, downgrade, config=config, now=clock()) == escalation.id
+    touched = await flows.fire_due_timers(db, config, now=clock.advance(timedelta(minutes=5)))
+
+    async with db.session() as session:
+        after = await store.get_escalation(session, escalation.id)
+    assert after is not None
+    assert (after.status, after.resolved_by, after.level) == ("open", None, 1)
+    assert touched == [escalation.id]  # the ack timeout still climbs: the page goes on
+    assert [event["type"] for event in await events_of(db, escalation.id)] == [
+        "vigil.escalation.opened.v1",
+        "vigil.escalation.escalated.v1",
+    ]
+    ignored = [entry for entry in await activity_of(db, escalation.id) if entry[0] != "opened"]
+    assert ignored[0][:2] == ("override_ignored", "override:ops-bot")
+    assert [entry[0] for entry in ignored].count("override_ignored") == 1
+    detail = ignored[0][2] or ""
+    assert "triage override by ops-bot: P0 -> P4" in detail
+    assert "needs a person" in detail
+
+
+async def test_a_persons_override_below_p1_ends_a_person_ack_page(
+    db: Database, config: EscalationConfig, clock: FakeClock
+) -> None:
+    ticket_id = str(uuid.uuid4())
+    escalation = await flows.open_for_ticket(
+        db,
+        triaged(ticket_id=ticket_id, category="threat_to_life", priority=Priority.P0),
+        config=config,
+        now=clock(),
+    )
+    downgrade = triaged(
+        ticket_id=ticket_id,
+        category="threat_to_life",
+        priority=Priority.P4,
+        override_from=Priority.P0,
+    )
+
+    resolved = await flows.resolve_for_downgrade(db, downgrade, config=config, now=clock())
+
+    assert resolved is not None
+    assert (resolved.id, resolved.status, resolved.resolved_by) == (
+        escalation.id,
+        "resolved",
+        "override:olivia",
+    )
+
+
+async def test_a_bots_override_below_p1_resolves_where_the_policy_needs_no_person(
+    db: Database, config: EscalationConfig, clock: FakeClock
+) -> None:
+    ticket_id = str(uuid.uuid4())
+    escalation = await flows.open_for_ticket(
+        db, triaged(ticket_id=ticket_id), config=config, now=clock()
+    )
+    assert escalation.policy == "urgent"
+    downgrade = triaged(
+        ticket_id=ticket_id, priority=Priority.P3, override_from=Priority.P1, by_bot=True
+    )
+
+    await apply_event(db, downgrade, config=config, now=clock())
+
+    async with db.session() as session:
+        after = await store.get_escalation(session, escalation.id)
+    assert after is not None
+    assert (after.status, after.resolved_by) == ("resolved", "override:ops-bot")
+    assert await timers_pending(db) == 0
 
 
 async def test_a_downgrade_of_a_ticket_without_escalation_changes_nothing(
