@@ -7,7 +7,6 @@ from datetime import datetime
 from functools import partial
 from typing import Annotated, Any
 
-import yaml
 from fastapi import APIRouter, Body, Depends, Request
 from pydantic import BaseModel, Field
 
@@ -24,7 +23,7 @@ from services.triage.flows import (
 )
 from services.triage.grouping import group_key
 from services.triage.instruments import TriageMetrics
-from services.triage.rules import RulesError, parse_rules
+from services.triage.rules import RulesError, parse_rules, rules_text_of
 from services.triage.settings import TriageSettings
 from services.triage.simulate import StoredReport, simulate
 from shared.auth import Principal
@@ -138,11 +137,14 @@ async def _rules_text(request: Request) -> str:
     if request.headers.get("content-type", "").startswith("application/json"):
         try:
             document = json.loads(text)
-        except json.JSONDecodeError as error:
+        except (json.JSONDecodeError, RecursionError) as error:  # too deep for the parser
             raise ProblemError(
                 status=400, title="Body is not valid JSON", detail=str(error)
             ) from error
-        text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
+        try:
+            text = rules_text_of(document, source="PUT /v1/rules")
+        except RulesError as error:
+            raise _invalid_rules(error) from error
     return text
 
 
@@ -212,12 +214,12 @@ async def simulate_rules(
         raise ProblemError(
             status=422, title="Too many tickets", detail=f"'last' is at most {limit}."
         )
-    text = (
-        body.rules
-        if isinstance(body.rules, str)
-        else yaml.safe_dump(body.rules, sort_keys=False, allow_unicode=True)
-    )
     try:
+        text = (
+            body.rules
+            if isinstance(body.rules, str)
+            else rules_text_of(body.rules, source="proposed rules")
+        )
         proposed = parse_rules(text, source="proposed rules")
     except RulesError as error:
         raise _invalid_rules(error) from error

@@ -351,10 +351,57 @@ def _compile(rule: Rule, order: int) -> CompiledRule:
     return CompiledRule(rule=rule, order=order, keywords=keywords, regex=regex)
 
 
+# The shipped rules nest 6 levels deep. PyYAML composes and dumps nodes recursively, so a
+# far deeper document from the API would exhaust the stack (RecursionError) instead of
+# being refused.
+MAX_RULES_DEPTH = 32
+
+
+class _DepthLimitedLoader(yaml.SafeLoader):
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_RULES_DEPTH:
+                raise yaml.YAMLError(f"nested deeper than {MAX_RULES_DEPTH} levels")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _nested_deeper_than(value: object, limit: int) -> bool:
+    pending: list[tuple[object, int]] = [(value, 1)]
+    while pending:  # iterative: the point is not to recurse
+        item, depth = pending.pop()
+        children: list[object]
+        if isinstance(item, dict):
+            children = list(item.values())
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        pending.extend((child, depth + 1) for child in children)
+    return False
+
+
+def rules_text_of(document: object, *, source: str) -> str:
+    """A rules document sent as data (JSON) as the YAML text a revision stores."""
+    if _nested_deeper_than(document, MAX_RULES_DEPTH):
+        raise RulesError(
+            source, [RuleProblem(None, "<root>", f"nested deeper than {MAX_RULES_DEPTH} levels")]
+        )
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
+
+
 def parse_rules(text: str, *, source: str) -> RuleSet:
     """Validate and compile a rules document; raises RulesError naming rule and field."""
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=_DepthLimitedLoader)  # a SafeLoader: no Python objects
     except yaml.YAMLError as error:
         raise RulesError(
             source, [RuleProblem(None, "<yaml>", f"not valid YAML: {error}")]
