@@ -2,7 +2,9 @@
 
 Pure helpers (payloads, signatures, address checks) come first; :class:`Sender` does the
 I/O. Every send refuses destinations that resolve to loopback, link-local, private or
-otherwise non-public addresses unless the config allow-lists them (SSRF guard).
+otherwise non-public addresses unless the config allow-lists them (SSRF guard), and then
+connects to the very address it checked: the name is not resolved a second time, so a DNS
+answer that changes between check and connection (DNS rebinding) cannot redirect it.
 """
 
 import asyncio
@@ -181,13 +183,39 @@ async def resolve_host(host: str, port: int) -> list[IpAddress]:
     return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
 
 
-async def guard_url(url: str, settings: NotificationSettings) -> None:
+@dataclass(frozen=True)
+class PinnedRequest:
+    """A URL whose host is the checked address, sent with the original name as its Host
+    header and, over TLS, as the server name (SNI) the certificate is verified against."""
+
+    url: httpx.URL
+    headers: dict[str, str]
+    extensions: dict[str, Any]
+    # The configured origin: connections are pooled per origin, never shared between two
+    # names that happen to resolve to one address (a TLS session verified for one name
+    # must not carry another's requests).
+    origin: tuple[str, str, int | None]
+
+
+def pin(url: str, address: IpAddress) -> PinnedRequest:
+    original = httpx.URL(url)
+    name = original.raw_host.decode("ascii")  # IDNA-encoded, as DNS and SNI see it
+    return PinnedRequest(
+        url=original.copy_with(host=str(address)),
+        headers={"host": original.netloc.decode("ascii")},
+        extensions={"sni_hostname": name} if original.scheme == "https" else {},
+        origin=(original.scheme, name.lower(), original.port),
+    )
+
+
+async def guard_url(url: str, settings: NotificationSettings) -> PinnedRequest:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise RefusedDestinationError("only http(s) URLs with a host are allowed")
     port = parts.port or (443 if parts.scheme == "https" else 80)
     addresses = await resolve_host(parts.hostname, port)
     check_addresses(parts.hostname, addresses, allowed=settings.allow_private_hosts)
+    return pin(url, addresses[0])
 
 
 def _secret(value: SecretRef | str, config: EscalationConfig) -> str:
@@ -210,25 +238,50 @@ def _trace_header(page: Page) -> dict[str, str]:
 # --- I/O ----------------------------------------------------------------------------------
 
 
+class PinnedSMTP(smtplib.SMTP):
+    """Connects to the checked ``address`` instead of resolving ``host`` again; ``host``
+    still names the server, so STARTTLS verifies the certificate against it."""
+
+    def __init__(self, host: str, port: int, *, address: str, timeout: float) -> None:
+        self._address = address  # before super().__init__, which connects
+        super().__init__(host, port, timeout=timeout)
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        return socket.create_connection((self._address, port), timeout, self.source_address)
+
+
 class Sender:
     """Sends pages; one instance per service, reusing one HTTP client."""
 
     def __init__(self, config: EscalationConfig) -> None:
         self._config = config
         self._settings = config.policies.notifications
-        self._client: httpx.AsyncClient | None = None
+        # One per destination origin (see PinnedRequest.origin); their number is bounded by
+        # the contacts in policies.yaml.
+        self._clients: dict[tuple[str, str, int | None], httpx.AsyncClient] = {}
 
-    def _http(self) -> httpx.AsyncClient:
-        if self._client is None:
-            self._client = create_http_client(
+    def _http(self, target: PinnedRequest) -> httpx.AsyncClient:
+        client = self._clients.get(target.origin)
+        if client is None:
+            client = self._clients[target.origin] = create_http_client(
                 timeout_seconds=self._settings.timeout.total_seconds()
             )
-        return self._client
+        return client
+
+    async def _send_pinned(
+        self, target: PinnedRequest, *, content: bytes, headers: dict[str, str]
+    ) -> httpx.Response:
+        return await self._http(target).post(
+            target.url,
+            content=content,
+            headers={**headers, **target.headers},
+            extensions=target.extensions,
+        )
 
     async def close(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            await client.aclose()
 
     async def send(self, contact: Contact, page: Page) -> Outcome:
         try:
@@ -255,10 +308,10 @@ class Sender:
     async def _post(
         self, url: str, body: dict[str, Any], *, page: Page, headers: dict[str, str] | None = None
     ) -> Outcome:
-        await guard_url(url, self._settings)
+        target = await guard_url(url, self._settings)
         raw = json.dumps(body, separators=(",", ":")).encode()
-        response = await self._http().post(
-            url,
+        response = await self._send_pinned(
+            target,
             content=raw,
             headers={
                 "content-type": "application/json",
@@ -270,7 +323,7 @@ class Sender:
         return _classify(response)
 
     async def _webhook(self, contact: WebhookContact, page: Page) -> Outcome:
-        await guard_url(contact.url, self._settings)
+        target = await guard_url(contact.url, self._settings)
         raw = json.dumps(page.as_json(), separators=(",", ":")).encode()
         # The time of this attempt: receivers reject stale timestamps (replay protection),
         # and a retry may come minutes after the page was created.
@@ -289,7 +342,7 @@ class Sender:
                 timestamp=timestamp,
                 body=raw,
             )
-        response = await self._http().post(contact.url, content=raw, headers=headers)
+        response = await self._send_pinned(target, content=raw, headers=headers)
         return _classify(response)
 
     async def _email(self, contact: EmailContact, page: Page) -> Outcome:
@@ -314,14 +367,16 @@ class Sender:
             if settings.smtp_password is not None
             else None
         )
-        await asyncio.to_thread(self._smtp_send, message, password)
+        await asyncio.to_thread(self._smtp_send, message, password, address=str(addresses[0]))
         return Outcome(delivered=True, detail="accepted by SMTP server")
 
-    def _smtp_send(self, message: EmailMessage, password: str | None) -> None:
+    def _smtp_send(self, message: EmailMessage, password: str | None, *, address: str) -> None:
         settings = self._settings
         timeout = settings.timeout.total_seconds()
         assert settings.smtp_host is not None
-        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=timeout) as smtp:
+        with PinnedSMTP(
+            settings.smtp_host, settings.smtp_port, address=address, timeout=timeout
+        ) as smtp:
             if settings.smtp_starttls:
                 smtp.starttls()
             if settings.smtp_username and password:
