@@ -179,9 +179,14 @@ async def _visible(
     """The escalation, or the same 404 as a missing one when the caller may not know it
     exists."""
     escalation = await store.get_escalation(session, escalation_id)
-    if escalation is None or not state.api_keys.restricted.may_see(
-        principal, [escalation.category]
-    ):
+    if escalation is None:
+        raise _NOT_FOUND
+    # Its opening category, and any an override or revision gave the ticket since.
+    categories = {
+        escalation.category,
+        *await store.categories_of_ticket(session, escalation.ticket_id),
+    }
+    if not state.api_keys.restricted.may_see(principal, categories):
         raise _NOT_FOUND
     return escalation
 

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import cast
 
-from services.escalation import flows
+from services.escalation import flows, store
 from services.escalation.config import EscalationConfig
-from services.escalation.domain import needs_escalation
+from services.escalation.domain import categories_changed, needs_escalation
 from shared.consume import BatchHandler, Delivery
 from shared.db import Database
 from shared.events import TicketTriagedV1, TicketUpdatedV1, TrendDetectedV1, VigilEvent, utcnow
@@ -26,6 +26,12 @@ def make_batch_handler(state: ServiceState) -> BatchHandler:
     clock = cast(flows.Clock, state.extras.get("clock", utcnow))
 
     async def handle(deliveries: Sequence[Delivery]) -> None:
+        # Before anything else in the batch, so a reclassified ticket's escalation is never
+        # readable under its old category alone; a redelivered batch records nothing new.
+        changed = categories_changed([event for event, _ in deliveries])
+        if changed:
+            async with db.session() as session:
+                await store.record_ticket_categories(session, changed)
         touched: dict[str, None] = {}  # escalation ids, in order, once each
         openings: list[TicketTriagedV1] = []
 

@@ -10,10 +10,11 @@ Repeating the action that led to the current state is a no-op (idempotent retrie
 anything else out of a state is illegal (409).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from shared.events import EscalationStatus, Priority
+from shared.events import EscalationStatus, Priority, TicketTriagedV1, VigilEvent
 
 Action = Literal["ack", "resolve"]
 # Not status changes, but only legal out of some states (see the README's state machine).
@@ -29,6 +30,22 @@ _TRANSITIONS: dict[tuple[EscalationStatus, Action], EscalationStatus] = {
 _REPEATS: frozenset[tuple[EscalationStatus, Action]] = frozenset(
     {("acknowledged", "ack"), ("resolved", "resolve")}
 )
+
+
+def categories_changed(events: Sequence[VigilEvent]) -> dict[str, set[str]]:
+    """Per ticket, the categories its overrides and revisions among ``events`` name (the new
+    one and the one replaced): an escalation keeps its opening category, and must still be
+    hidden when the ticket became, or had been, restricted."""
+    named: dict[str, set[str]] = {}
+    for event in events:
+        if not isinstance(event, TicketTriagedV1):
+            continue
+        data = event.data
+        change = data.override or data.revision
+        if change is None:
+            continue
+        named.setdefault(data.ticket_id, set()).update((data.category, change.previous.category))
+    return named
 
 
 class IllegalTransitionError(Exception):

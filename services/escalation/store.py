@@ -5,7 +5,7 @@ written in the same transaction as the state change, then published and stamped,
 crash between commit and publish only delays the event (the relay sends it later).
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -117,6 +117,17 @@ class AuditEntry(SQLModel, table=True):
     idempotency_key: str | None = Field(default=None, unique=True, max_length=255)
 
 
+class TicketCategory(SQLModel, table=True):
+    """A category a ticket's decision had besides its escalation's: overrides and triage's
+    own revisions can change it after the escalation opened, and who may see the
+    escalation depends on every category the ticket has had."""
+
+    __tablename__ = "escalation_ticket_categories"
+
+    ticket_id: str = Field(primary_key=True, max_length=64)
+    category: str = Field(primary_key=True, max_length=64)
+
+
 class PendingTicketUpdate(SQLModel, table=True):
     """A source's ack/resolve that arrived before the ticket's escalation was opened."""
 
@@ -138,6 +149,7 @@ TABLES = [
     Notification.__table__,  # type: ignore[attr-defined]
     AuditEntry.__table__,  # type: ignore[attr-defined]
     PendingTicketUpdate.__table__,  # type: ignore[attr-defined]
+    TicketCategory.__table__,  # type: ignore[attr-defined]
 ]
 
 
@@ -161,6 +173,45 @@ async def change_status_if(
     )
     result = await session.exec(statement)
     return result.rowcount == 1
+
+
+async def record_ticket_categories(
+    session: AsyncSession, categories: Mapping[str, set[str]]
+) -> None:
+    """Commit the (ticket, category) pairs not recorded yet; a pair a concurrent replica
+    committed first is kept as it is."""
+    pairs = {(ticket_id, category) for ticket_id, named in categories.items() for category in named}
+    if not pairs:
+        return
+    statement = select(TicketCategory).where(col(TicketCategory.ticket_id).in_(list(categories)))
+    known = {(row.ticket_id, row.category) for row in (await session.exec(statement)).all()}
+    new = sorted(pairs - known)
+    session.add_all(
+        [TicketCategory(ticket_id=ticket_id, category=category) for ticket_id, category in new]
+    )
+    try:
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()
+        for ticket_id, category in new:
+            session.add(TicketCategory(ticket_id=ticket_id, category=category))
+            try:
+                await session.commit()
+            except IntegrityError:
+                await session.rollback()
+
+
+async def categories_of_ticket(session: AsyncSession, ticket_id: str) -> set[str]:
+    """The categories recorded for the ticket besides its escalation's own."""
+    statement = select(TicketCategory.category).where(TicketCategory.ticket_id == ticket_id)
+    return set((await session.exec(statement)).all())
+
+
+def _tickets_in(categories: Sequence[str]) -> Any:
+    """Ids of the tickets that had one of ``categories`` besides their escalation's."""
+    return select(TicketCategory.ticket_id).where(
+        col(TicketCategory.category).in_(list(categories))
+    )
 
 
 async def get_by_ticket(session: AsyncSession, ticket_id: str) -> Escalation | None:
@@ -199,7 +250,10 @@ async def list_escalations(
         if value is not None:
             statement = statement.where(column == value)
     if hidden_categories:
-        statement = statement.where(col(Escalation.category).not_in(list(hidden_categories)))
+        statement = statement.where(
+            col(Escalation.category).not_in(list(hidden_categories)),
+            col(Escalation.ticket_id).not_in(_tickets_in(hidden_categories)),
+        )
     if after is not None:
         opened_at, escalation_id = after
         statement = statement.where(
@@ -540,7 +594,13 @@ async def list_audit(
     if actor is not None:
         statement = statement.where(AuditEntry.actor == actor)
     if hidden_categories:
-        statement = statement.where(col(AuditEntry.category).not_in(list(hidden_categories)))
+        recategorized = select(Escalation.id).where(
+            col(Escalation.ticket_id).in_(_tickets_in(hidden_categories))
+        )
+        statement = statement.where(
+            col(AuditEntry.category).not_in(list(hidden_categories)),
+            col(AuditEntry.escalation_id).not_in(recategorized),
+        )
     if after_seq is not None:
         statement = statement.where(col(AuditEntry.seq) > after_seq)
     return (await session.exec(statement)).all()

@@ -170,20 +170,47 @@ async def test_health_needs_no_credentials(api: Api) -> None:
 # --- restricted categories ----------------------------------------------------------------
 
 
+def _comparable(response: httpx.Response, *, escalation_id: str) -> dict[str, Any]:
+    """The problem body with the requested id taken out of ``instance``."""
+    body: dict[str, Any] = response.json()
+    body["instance"] = body.get("instance", "").replace(escalation_id, "{id}")
+    return body
+
+
+HIDDEN_ROUTES: list[tuple[str, str, str, dict[str, Any]]] = [
+    ("GET", "", "viewer", {}),
+    ("POST", "/ack", "responder", {}),
+    ("POST", "/resolve", "responder", {}),
+    ("POST", "/reassign", "responder", {"json": {"to": "bob"}}),
+    ("POST", "/snooze", "responder", {"json": {"minutes": 30}}),
+    ("POST", "/notes", "responder", {"json": {"text": "n"}}),
+]
+
+
 async def test_child_safety_is_invisible_outside_its_team(api: Api) -> None:
     hidden = await api.open(category="child_safety", priority=Priority.P0)
     await api.open()
+    missing = "no-such-escalation"
 
+    for method, suffix, minimum, kwargs in HIDDEN_ROUTES:
+        for who in [w for w in ("viewer", "responder", "admin") if RANK[w] >= RANK[minimum]]:
+            seen = await api.call(method, f"/v1/escalations/{hidden}{suffix}", who, **kwargs)
+            absent = await api.call(method, f"/v1/escalations/{missing}{suffix}", who, **kwargs)
+            assert seen.status_code == absent.status_code == 404, (suffix, who, seen.text)
+            assert _comparable(seen, escalation_id=hidden) == _comparable(
+                absent, escalation_id=missing
+            )
     for who in ("viewer", "responder", "admin"):
-        assert (await api.call("GET", f"/v1/escalations/{hidden}", who)).status_code == 404
-        assert (await api.call("POST", f"/v1/escalations/{hidden}/ack", who)).status_code in (
-            403,
-            404,
-        )
         listed = (await api.call("GET", "/v1/escalations", who)).json()["items"]
         assert hidden not in [item["id"] for item in listed]
+        assert len(listed) == 1
     audit = (await api.call("GET", "/v1/audit", "admin")).json()["items"]
     assert hidden not in [entry["escalation_id"] for entry in audit]
+    untouched = (await api.call("GET", f"/v1/escalations/{hidden}", "child")).json()
+    assert untouched["status"] == "open"
+    assert untouched["snoozed_until"] is None
+    assert [entry["type"].split(".")[2] for entry in untouched["timeline"]] == ["opened"]
+    assert not {"note", "reassign"} & {entry["action"] for entry in untouched["activity"]}
 
     seen = await api.call("GET", f"/v1/escalations/{hidden}", "child")
     assert seen.status_code == 200
@@ -191,6 +218,62 @@ async def test_child_safety_is_invisible_outside_its_team(api: Api) -> None:
     assert acked.status_code == 200
     listed = (await api.call("GET", "/v1/escalations", "child")).json()["items"]
     assert hidden in [item["id"] for item in listed]
+
+
+async def test_a_ticket_reclassified_into_child_safety_hides_its_escalation(api: Api) -> None:
+    escalation_id = await api.open(category="harassment", priority=Priority.P1)
+    assert api.state.db is not None
+    async with api.state.db.session() as session:
+        escalation = await store.get_escalation(session, escalation_id)
+    assert escalation is not None
+    path = f"/v1/escalations/{escalation_id}"
+    assert (await api.call("GET", path, "viewer")).status_code == 200
+    reclassified = TicketTriagedV1(
+        source="/vigil/triage",
+        subject=escalation.ticket_id,
+        data=TicketTriagedData(
+            ticket_id=escalation.ticket_id,
+            channel="tests",
+            category="child_safety",
+            severity="critical",
+            priority=Priority.P0,
+            queue="safety-child",
+            reasons=[Reason(rule="override", detail="manual")],
+            rules_version="t",
+            received_at=api.clock(),
+            triaged_at=api.clock(),
+            override=TriageOverride(
+                by="alice",
+                reason="the photos show a minor",
+                at=api.clock(),
+                previous=TriageOverrideFrom(
+                    category="harassment", severity="high", priority=Priority.P1, queue="q"
+                ),
+            ),
+        ),
+    )
+
+    await _publish(api, TICKETS_TRIAGED, reclassified)
+
+    async def hidden() -> httpx.Response | None:
+        response = await api.call("GET", path, "viewer")
+        return response if response.status_code == 404 else None
+
+    seen = await wait_until(hidden, what="the escalation hidden from the viewer")
+    absent = await api.call("GET", "/v1/escalations/no-such-escalation", "viewer")
+    assert _comparable(seen, escalation_id=escalation_id) == _comparable(
+        absent, escalation_id="no-such-escalation"
+    )
+    for who in ("viewer", "admin"):
+        listed = (await api.call("GET", "/v1/escalations", who)).json()["items"]
+        assert escalation_id not in [item["id"] for item in listed]
+    audit = (await api.call("GET", "/v1/audit", "admin")).json()["items"]
+    assert escalation_id not in [entry["escalation_id"] for entry in audit]
+    acked = await api.call("POST", f"{path}/ack", "responder")
+    assert acked.status_code == 404
+    assert (await api.call("GET", path, "child")).json()["status"] == "open"
+    listed = (await api.call("GET", "/v1/escalations", "child")).json()["items"]
+    assert escalation_id in [item["id"] for item in listed]
 
 
 # --- listing -------------------------------------------------------------------------------
