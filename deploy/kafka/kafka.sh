@@ -2,12 +2,13 @@
 # Local, Docker-free Apache Kafka (KRaft, single node) for Vigil's tests and development.
 # Runs Kafka from its own jars, fetched once from Maven Central (deploy/kafka/pom.xml).
 #
-# usage: deploy/kafka/kafka.sh {fetch|start|stop|restart|status|create-topics|describe|bootstrap}
+# usage: deploy/kafka/kafka.sh {fetch|start|stop|kill|restart|status|create-topics|describe|bootstrap}
 #
 #   fetch          download the Kafka jars into the cache (once)
 #   start          fetch if needed, format storage if needed, start the broker in the
 #                  background, wait until it serves requests, create Vigil's topics
 #   stop           SIGTERM, wait up to VIGIL_KAFKA_STOP_TIMEOUT (30 s), then SIGKILL
+#   kill           SIGKILL the broker, as a crash would (the fault tests); start brings it back
 #   restart        stop + start
 #   status         exit 0 if running, 3 if not
 #   create-topics  create Vigil's topics and their .dlq twins if they do not exist
@@ -63,7 +64,7 @@ log() { printf 'kafka.sh: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 usage() {
-    sed -n '5,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '5,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
     exit "${1:-2}"
 }
 
@@ -326,6 +327,15 @@ cmd_stop() {
     log "stopped"
 }
 
+cmd_kill() {
+    local pid
+    pid="$(running_pid)" || die "no broker of ours is running"
+    log "killing broker (pid $pid) with SIGKILL"
+    kill -KILL "$pid"
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+    rm -f "$PID_FILE"
+}
+
 cmd_status() {
     local pid
     if pid="$(running_pid)"; then
@@ -358,6 +368,7 @@ main() {
         fetch) cmd_fetch ;;
         start) with_lock cmd_start ;;
         stop) with_lock cmd_stop ;;
+        kill) with_lock cmd_kill ;;
         restart) with_lock cmd_stop && with_lock cmd_start ;;
         status) cmd_status ;;
         create-topics) cmd_create_topics ;;

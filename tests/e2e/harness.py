@@ -95,6 +95,7 @@ class Stack:
 
     ports: dict[str, int]
     processes: dict[str, Process] = field(default_factory=dict)
+    replica_ports: dict[str, int] = field(default_factory=dict)
 
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}"
@@ -106,6 +107,20 @@ class Stack:
     def stop(self) -> None:
         for process in self.processes.values():
             process.stop()
+
+    def add_replica(self, *, of: str, name: str) -> Process:
+        """A second process of ``of`` in the same consumer group, on a port of its own."""
+        original = self.processes[of]
+        port = free_port()
+        replica = Process(
+            name=name,
+            command=original.command,
+            env={**original.env, f"VIGIL_{of.upper()}_PORT": str(port)},
+            log_path=original.log_path.with_name(f"{name}.log"),
+        )
+        self.processes[name] = replica
+        self.replica_ports[name] = port
+        return replica
 
     def logs(self) -> str:
         return "\n\n".join(
@@ -248,19 +263,32 @@ def report_for(index: int) -> dict[str, object]:
     }
 
 
+@dataclass
+class SendStats:
+    """What the senders saw: 503s are retried with the same delivery id, as the README says."""
+
+    unavailable: int = 0
+
+
 async def send_reports(
-    stack: Stack, *, count: int, concurrency: int = 16, start: int = 0
+    stack: Stack,
+    *,
+    count: int,
+    concurrency: int = 16,
+    start: int = 0,
+    stats: SendStats | None = None,
 ) -> list[SentReport]:
     """Send reports, retrying 503s as a real sender would; every 2xx is recorded."""
     semaphore = asyncio.Semaphore(concurrency)
     url = f"{stack.url('intake')}/v1/webhooks/{CHANNEL}"
     headers = {"Authorization": f"Bearer {CHANNEL_TOKEN}"}
+    stats = stats if stats is not None else SendStats()
 
     async def send(client: httpx.AsyncClient, index: int) -> SentReport:
         report = report_for(index)
         delivery_id = f"delivery-{uuid.uuid4()}"
         async with semaphore:
-            for _ in range(60):
+            for _ in range(240):
                 with contextlib.suppress(httpx.TransportError):
                     response = await client.post(
                         url, json=report, headers={**headers, "Idempotency-Key": delivery_id}
@@ -272,6 +300,7 @@ async def send_reports(
                             expects_escalation=urgent_by_triage(report),
                         )
                     assert response.status_code == 503, response.text
+                    stats.unavailable += 1
                 await asyncio.sleep(0.5)
         raise AssertionError(f"report {index} never accepted")
 
