@@ -208,6 +208,7 @@ async def test_one_of_two_triage_replicas_killed_loses_and_duplicates_nothing(
     await wait_until(distributed, counter="vigil_tickets_triaged_total", at_least=150)
 
     distributed.processes["triage"].kill()
+    distributed.ports["triage"] = distributed.replica_ports["triage-2"]  # the survivor answers
     sent = await sending
     await assert_nothing_lost(distributed, sent)
     async with httpx.AsyncClient(timeout=10) as client:

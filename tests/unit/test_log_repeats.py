@@ -23,7 +23,7 @@ def test_a_run_of_identical_broker_errors_is_one_line_then_one_summary_per_windo
     now[0] = 60.0
     summary = record("aiokafka.conn", template, 1, "refused")
     assert repeats.filter(summary)
-    assert summary.suppressed_repeats == 1199
+    assert getattr(summary, "suppressed_repeats", None) == 1199
 
 
 def test_a_different_line_or_a_new_outage_is_logged_at_once() -> None:
