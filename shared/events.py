@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 
 def utcnow() -> datetime:
@@ -35,6 +35,40 @@ class ReportSubject(BaseModel):
     url: str | None = Field(default=None, max_length=2048)
 
 
+# How much of the safety screening (lexicons and classifier) triage applies to a report.
+# "full": lexicons and classifier; "definite_only": only the lexicons' definite (P0)
+# phrases, no review tier, no classifier; "off": none.
+SafetyScreening = Literal["full", "definite_only", "off"]
+
+
+class ProseSpan(BaseModel):
+    """A stretch of ``title`` or ``body`` that a person wrote, ``[start:end]`` as in Python
+    (``end`` None: to the end). The rest of those fields is machine output (label names
+    and values, JSON keys), which safety screening must not read as a person's words."""
+
+    model_config = ConfigDict(frozen=True)  # shared between reports: never mutated
+
+    field: Literal["title", "body"]
+    start: int = Field(default=0, ge=0)
+    end: int | None = Field(default=None, ge=0)
+
+
+class Screening(BaseModel):
+    """How triage screens the report, set by intake from the channel's format and its
+    ``safety_screening`` (whatever a sender put here is replaced). Additive: a report
+    without it (older events) is screened fully on its whole title and body, as before."""
+
+    model_config = ConfigDict(frozen=True)  # shared between reports: never mutated
+
+    safety: SafetyScreening = "full"
+    # What a person wrote; None: all of title and body.
+    prose: tuple[ProseSpan, ...] | None = Field(default=None, max_length=16)
+    # A machine alert (Alertmanager, PagerDuty): its priority comes from its own severity
+    # (``alert_severity``, as the source named it; None when it named none).
+    alert: bool = False
+    alert_severity: str | None = Field(default=None, max_length=64)
+
+
 class Report(BaseModel):
     """The one ticket model every channel's payload is mapped into."""
 
@@ -46,6 +80,7 @@ class Report(BaseModel):
     region: str | None = Field(default=None, max_length=16)
     tags: list[str] = Field(default_factory=list, max_length=50)
     metadata: dict[str, Any] = Field(default_factory=dict)
+    screening: Screening | None = None
 
 
 class Reason(BaseModel):

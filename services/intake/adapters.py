@@ -5,6 +5,12 @@ or an ``Update`` (the source acknowledged, resolved, closed or edited a report i
 before). ``identity`` names the report at its source and decides the ticket id, so a
 redelivery, and every later update of the same report, maps to the same ticket.
 Malformed payloads raise ``PayloadError`` naming the fields; nothing here raises anything else.
+
+Each report also says which of its text a person wrote (``Report.screening.prose``), so
+triage's safety screening reads only that: the title and body of the user-report formats
+(generic, Zendesk subject and description, GitHub issue title and body, e-mail subject and
+text); of a machine alert only its human-written summary and description, never the label
+and annotation names, ``alertname``, ``instance`` or PagerDuty's ``custom_details`` keys.
 """
 
 import json
@@ -17,8 +23,15 @@ from typing import Any, Literal, TypeVar
 import pydantic_core
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from services.intake.domain import PayloadFormat, UpdateAction
-from shared.events import Report, Reporter, ReportSubject
+from services.intake.domain import DEFAULT_SAFETY_SCREENING, PayloadFormat, UpdateAction
+from shared.events import (
+    ProseSpan,
+    Report,
+    Reporter,
+    ReportSubject,
+    SafetyScreening,
+    Screening,
+)
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -108,6 +121,32 @@ class _Lenient(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
+# --- what a person wrote ----------------------------------------------------------------
+
+_WHOLE_REPORT = (ProseSpan(field="title"), ProseSpan(field="body"))
+# Built once: every report of a user-report format shares one (frozen) instance.
+_USER_REPORT: dict[SafetyScreening, Screening] = {
+    mode: Screening(safety=mode, prose=_WHOLE_REPORT) for mode in ("full", "definite_only", "off")
+}
+ALERT_SEVERITY_MAX = 64
+
+
+def user_report_screening(payload_format: PayloadFormat) -> Screening:
+    """A person wrote all of the title and body."""
+    return _USER_REPORT[DEFAULT_SAFETY_SCREENING[payload_format]]
+
+
+def alert_screening(
+    payload_format: PayloadFormat, *, prose: list[ProseSpan], severity: str | None
+) -> Screening:
+    return Screening(
+        safety=DEFAULT_SAFETY_SCREENING[payload_format],
+        prose=tuple(prose),
+        alert=True,
+        alert_severity=_clip(severity, ALERT_SEVERITY_MAX) if severity else None,
+    )
+
+
 # --- generic ----------------------------------------------------------------------------
 
 
@@ -118,6 +157,8 @@ def parse_generic(inbound: Inbound) -> Parsed:
         report = Report.model_validate_json(inbound.body)
     except ValidationError as error:
         raise PayloadError.of(error) from error
+    # Intake, not the sender, says how a report is screened.
+    report.screening = user_report_screening("generic")
     delivery_id = (
         inbound.headers.get("idempotency-key")
         or inbound.headers.get("webhook-id")
@@ -150,11 +191,20 @@ class AlertmanagerPayload(_Lenient):
 
 def _alert_report(payload: AlertmanagerPayload, alert: AlertmanagerAlert) -> Report:
     labels, annotations = alert.labels, alert.annotations
-    title = annotations.get("summary") or annotations.get("title") or labels.get("alertname")
+    summary = annotations.get("summary") or annotations.get("title")
+    title = summary or labels.get("alertname")
     description = annotations.get("description") or annotations.get("message") or ""
     label_lines = "\n".join(f"{key}={value}" for key, value in sorted(labels.items()))
     body = f"{description}\n\nLabels:\n{label_lines}".strip() if labels else description
     tags = [f"{name}:{labels[name]}" for name in ("alertname", "severity") if name in labels]
+    # The summary and description annotations are what the rule's author wrote; the title
+    # falling back to alertname and the label lines under the description are labels.
+    prose = [ProseSpan(field="title")] if summary and summary.strip() else []
+    if description.strip():
+        # The body starts with the description (its leading blanks stripped with labels).
+        prose.append(
+            ProseSpan(field="body", end=len(description.lstrip()) if labels else len(description))
+        )
     return Report(
         title=_title(title, "Alertmanager alert"),
         body=_clip(body, BODY_MAX),
@@ -170,6 +220,7 @@ def _alert_report(payload: AlertmanagerPayload, alert: AlertmanagerAlert) -> Rep
                 "external_url": payload.externalURL,
             }
         },
+        screening=alert_screening("alertmanager", prose=prose, severity=labels.get("severity")),
     )
 
 
@@ -246,7 +297,14 @@ def _pagerduty_report(event: PagerDutyEvent, payload: PagerDutyPayloadBody) -> R
         )
         if value
     ]
-    body = "\n".join(context) + (f"\n\n{details_text}" if details is not None else "")
+    lines = "\n".join(context)
+    body = lines + (f"\n\n{details_text}" if details is not None else "")
+    # The summary is the one sentence the sending tool wrote for people; free-form details
+    # are too when they are a string. Context fields and custom_details objects are machine
+    # output (key names, metrics, rendered labels).
+    prose = [ProseSpan(field="title")]
+    if isinstance(details, str) and details.strip():
+        prose.append(ProseSpan(field="body", start=len(lines) + 2))
     return Report(
         title=_title(payload.summary, "PagerDuty event"),
         body=_clip(body, BODY_MAX),
@@ -264,6 +322,7 @@ def _pagerduty_report(event: PagerDutyEvent, payload: PagerDutyPayloadBody) -> R
                 "custom_details": details,
             }
         },
+        screening=alert_screening("pagerduty", prose=prose, severity=payload.severity),
     )
 
 
@@ -339,6 +398,7 @@ def _zendesk_report(event: ZendeskEvent) -> Report:
                 "priority": detail.priority,
             }
         },
+        screening=user_report_screening("zendesk"),
     )
 
 
@@ -413,6 +473,7 @@ def _github_report(event: GitHubIssuesEvent) -> Report:
         subject=ReportSubject(type="github_issue", id=str(issue.id), url=issue.html_url),
         tags=[_clip(label.name, 100) for label in issue.labels[:50] if label.name],
         metadata={"github": {"repository": repository, "number": issue.number}},
+        screening=user_report_screening("github"),
     )
 
 
@@ -480,6 +541,7 @@ def parse_email(inbound: Inbound) -> Parsed:
         reporter=Reporter(id=_clip(_address_of(sender), 256), type="email"),
         subject=ReportSubject(type="email", id=_clip(message_id, 256) if message_id else None),
         metadata={"email": {"to": form.get("to", ""), "message_id": message_id}},
+        screening=user_report_screening("email"),
     )
     return Parsed(
         items=[
@@ -498,12 +560,24 @@ ADAPTERS: dict[PayloadFormat, Callable[[Inbound], Parsed]] = {
 }
 
 
-def parse(payload_format: PayloadFormat, inbound: Inbound) -> Parsed:
+def parse(
+    payload_format: PayloadFormat,
+    inbound: Inbound,
+    *,
+    safety_screening: SafetyScreening | None = None,
+) -> Parsed:
+    """The adapter's items; ``safety_screening`` is the channel's (None: the format's
+    default, which the adapters already set)."""
     try:
         parsed = ADAPTERS[payload_format](inbound)
     except ValidationError as error:
         # A value the source allows but the ticket model does not (a field too long).
         raise PayloadError.of(error, prefix="body.mapped") from error
+    if (
+        safety_screening is not None
+        and safety_screening != DEFAULT_SAFETY_SCREENING[payload_format]
+    ):
+        _screen_as(parsed, safety_screening)
     # Valid JSON may carry U+0000, which no PostgreSQL text column can store.
     if not _may_carry_nul(inbound):  # the hot path: nothing to walk
         return parsed
@@ -519,6 +593,13 @@ def parse(payload_format: PayloadFormat, inbound: Inbound) -> Parsed:
             ]
         )
     return parsed
+
+
+def _screen_as(parsed: Parsed, safety: SafetyScreening) -> None:
+    for item in parsed.items:
+        report = item.report
+        if report is not None and report.screening is not None:
+            report.screening = report.screening.model_copy(update={"safety": safety})
 
 
 def _may_carry_nul(inbound: Inbound) -> bool:

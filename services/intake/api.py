@@ -303,7 +303,9 @@ async def _receive(
     form = await read_form(request, body) if channel.config.format == "email" else {}
     inbound = adapters.Inbound(headers=request.headers, body=body, form=form)
     try:
-        parsed = adapters.parse(channel.config.format, inbound)
+        parsed = adapters.parse(
+            channel.config.format, inbound, safety_screening=channel.config.safety_screening
+        )
     except adapters.PayloadError as error:
         logger.info(
             "webhook payload rejected",

@@ -17,6 +17,7 @@ from services.intake import signatures
 from shared.config import ConfigError, SecretRef, load_yaml_model
 from shared.events import (
     Report,
+    SafetyScreening,
     TicketReceivedData,
     TicketReceivedV1,
     TicketUpdatedData,
@@ -29,6 +30,26 @@ _NAMESPACE_BYTES = TICKET_NAMESPACE.bytes
 
 PayloadFormat = Literal["generic", "alertmanager", "pagerduty", "zendesk", "github", "email"]
 UpdateAction = Literal["acknowledged", "resolved", "closed", "edited"]
+
+# A channel's safety screening when channels.yaml sets none, by format. People write every
+# report of the user-report formats: screen them fully. Alertmanager and PagerDuty carry
+# machine alerts, whose templated text ("pod killed with SIGKILL", "node is dead",
+# "orphaned child pods") shares words with threats the classifier and the lexicons' review
+# tier were trained to notice, and which already say how urgent they are (their severity).
+# Only the lexicons' definite phrases still read an alert's human-written summary and
+# description: an explicit threat a tool forwards as an alert still reaches P0.
+DEFAULT_SAFETY_SCREENING: dict[PayloadFormat, SafetyScreening] = {
+    "generic": "full",
+    "zendesk": "full",
+    "github": "full",
+    "email": "full",
+    "alertmanager": "definite_only",
+    "pagerduty": "definite_only",
+}
+# A person writes every report of these formats; screening them less would let a threat
+# through unread, so channels.yaml may not turn it down for them. (``generic`` may carry a
+# monitoring tool's reports, so its channels may.)
+ALWAYS_FULLY_SCREENED: frozenset[PayloadFormat] = frozenset({"zendesk", "github", "email"})
 
 JSON_TYPES = frozenset({"application/json"})
 FORM_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
@@ -106,12 +127,28 @@ class ChannelConfig(_Strict):
     auth: AuthConfig
     max_body_bytes: int = Field(default=65_536, gt=0, le=10_000_000)
     rate_limit: RateLimitConfig | None = None
+    # None: the format's default (DEFAULT_SAFETY_SCREENING).
+    safety_screening: SafetyScreening | None = None
 
     @model_validator(mode="after")
     def _routing_key_only_for_pagerduty(self) -> Self:
         if self.auth.type == "routing_key" and self.format != "pagerduty":
             raise ValueError("auth type 'routing_key' is only for the 'pagerduty' format")
         return self
+
+    @model_validator(mode="after")
+    def _people_are_always_screened(self) -> Self:
+        if self.format in ALWAYS_FULLY_SCREENED and self.safety_screening not in (None, "full"):
+            raise ValueError(
+                f"safety_screening {self.safety_screening!r}: people write every "
+                f"{self.format!r} report, so it is always 'full'"
+            )
+        return self
+
+    @property
+    def screening(self) -> SafetyScreening:
+        """The safety screening triage applies to this channel's reports."""
+        return self.safety_screening or DEFAULT_SAFETY_SCREENING[self.format]
 
 
 class ChannelsFile(_Strict):

@@ -25,6 +25,16 @@ def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
     return inlined
 
 
+def sender_report_schema() -> dict[str, Any]:
+    """The generic format's body: the report without ``screening``, which intake sets from
+    the channel (a sender's value is replaced, so offering it would mislead)."""
+    schema = inline_refs(Report.model_json_schema())
+    schema["properties"] = {
+        name: value for name, value in schema["properties"].items() if name != "screening"
+    }
+    return schema
+
+
 EMAIL_FORM_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["from"],
@@ -46,7 +56,7 @@ REQUEST_BODY: dict[str, Any] = {
         "tools' own JSON webhooks; `email` takes an inbound-parse form."
     ),
     "content": {
-        "application/json": {"schema": inline_refs(Report.model_json_schema())},
+        "application/json": {"schema": sender_report_schema()},
         "multipart/form-data": {"schema": EMAIL_FORM_SCHEMA},
     },
 }
