@@ -5,13 +5,19 @@ Order of evaluation, each step explained by a reason:
 1. Ordinary rules of ``rules.yaml`` (all that match fire). Each field (category, severity,
    queue, SLA policy) comes from the most urgent matching rule that sets it (priority, then
    file order); priority is the most urgent any matching rule sets; ``raise_priority``
-   then raises it (the largest raise wins, never past P0); tags are the union.
+   then raises it (the largest raise wins, never past P0); tags are the union. A machine
+   alert (``Report.screening.alert``) takes its priority and severity from its own
+   severity through ``rules.yaml``'s ``alerts`` mapping instead of the rules' priorities;
+   ``raise_priority`` still applies.
 2. A surge of reports about the same subject raises the priority to the surge priority.
 3. Safety detectors (threat to life, self-harm, child safety) come last and force P0, the
    critical severity and their own queue: no ordinary rule can lower them. A report with
    only review-tier (possible) safety matches takes that category, at least P1 (P2 when only
    the classifier flagged it, below its paging threshold) and high severity, on the
-   ``safety-review`` queue, with a reason saying it is a possible match.
+   ``safety-review`` queue, with a reason saying it is a possible match. They read only
+   what a person wrote (``Report.screening.prose``), as far as the channel's
+   ``safety_screening`` says: ``full`` (lexicons and classifier), ``definite_only`` (the
+   lexicons' definite phrases alone) or ``off``. Ordinary rules still see all the text.
 4. SLA: the priority's policy, the winning rule's policy and the category's statutory clock
    all apply; the earliest deadline of each kind wins.
 """
@@ -31,7 +37,7 @@ from services.triage.rules import (
     builtin_rules,
 )
 from services.triage.sla import due_at, parse_duration
-from shared.events import Priority, Reason, Report, utcnow
+from shared.events import Priority, Reason, Report, Screening, utcnow
 
 _PRIORITIES = list(Priority)
 _LEAST_URGENT = len(_PRIORITIES)
@@ -188,6 +194,13 @@ def decide(
     queue: str = pick("queue") or spec.defaults.queue
     rule_policy: str | None = pick("sla_policy")
     tags = sorted({tag for rule in ranked for tag in rule.rule.then.tags})
+    screening = report.screening
+    alert_reason: Reason | None = None
+    if screening is not None and screening.alert:
+        # The alert's own severity says how urgent it is, not words matched in its text.
+        level, listed = spec.alerts.level_of(screening.alert_severity)
+        priority, severity = level.priority, level.severity
+        alert_reason = _alert_reason(screening, priority=priority, severity=severity, listed=listed)
     raises = [rule.rule.then.raise_priority for rule in ranked if rule.rule.then.raise_priority]
     if raises:
         priority = _PRIORITIES[max(0, _PRIORITIES.index(priority) - max(raises))]
@@ -209,7 +222,7 @@ def decide(
         )
         tags = sorted({*tags, "surge"})
 
-    detections = tuple(detect(text, normalised=normalised, model=model or shipped_model()))
+    detections = _screen(report, text=text, normalised=normalised, model=model)
     definite = [detection for detection in detections if detection.tier == "definite"]
     safety = bool(definite) or category in SAFETY_CATEGORIES
     if definite:
@@ -225,8 +238,13 @@ def decide(
             severity = "high"
         tags = sorted({*tags, "safety-review"})
     reasons = [_safety_reason(detection) for detection in detections] + reasons
+    if alert_reason is not None:
+        reasons.append(alert_reason)
     if not reasons:
         reasons = [Reason(rule="default", detail="no rule matched", evidence=[])]
+    screened = _screening_reason(screening)
+    if screened is not None:
+        reasons.append(screened)
     if SEVERITY_RANK.get(severity) is None:
         severity = spec.defaults.severity
 
@@ -248,6 +266,82 @@ def decide(
         group_key=group.key if group is not None else None,
         safety=safety,
         detections=detections,
+    )
+
+
+def prose_text(report: Report) -> str | None:
+    """What a person wrote of the report's title and body, for safety screening; None when
+    that is all of both (every user report: the text need not be normalised twice)."""
+    screening = report.screening
+    if screening is None or screening.prose is None:
+        return None
+    spans = screening.prose
+    whole = {
+        span.field
+        for span in spans
+        if span.start == 0 and (span.end is None or span.end >= len(getattr(report, span.field)))
+    }
+    if whole == {"title", "body"}:
+        return None
+    return "\n".join(getattr(report, span.field)[span.start : span.end] for span in spans)
+
+
+def _screen(
+    report: Report, *, text: str, normalised: NormalisedText, model: SafetyModel | None
+) -> tuple[Detection, ...]:
+    """The safety detections, reading only what a person wrote, as far as the report's
+    screening allows (all of it for reports without one: older events)."""
+    screening = report.screening
+    safety = screening.safety if screening is not None else "full"
+    if safety == "off":
+        return ()
+    prose = prose_text(report)
+    if prose is not None:
+        if not prose.strip():
+            return ()
+        text, normalised = prose, normalise(prose)
+    if safety == "definite_only":
+        # Lexicons alone, their definite phrases only: explicit threats, nothing possible.
+        return tuple(d for d in detect(text, normalised=normalised) if d.tier == "definite")
+    return tuple(detect(text, normalised=normalised, model=model or shipped_model()))
+
+
+def _alert_reason(
+    screening: Screening, *, priority: Priority, severity: str, listed: bool
+) -> Reason:
+    named = screening.alert_severity
+    source = (
+        f"severity {named!r}"
+        if listed
+        else (f"severity {named!r} not in the mapping" if named else "no severity")
+    )
+    return Reason(
+        rule="alerts.severity",
+        detail=(
+            f"machine alert, {source}: priority {priority.value}, severity {severity} "
+            f"(rules.yaml alerts.{'by_severity' if listed else 'default'})"
+        ),
+        evidence=[named] if named else [],
+    )
+
+
+def _screening_reason(screening: Screening | None) -> Reason | None:
+    """Why the safety detectors read less than the whole report, when they did."""
+    if screening is None or (screening.safety == "full" and not screening.alert):
+        return None
+    read = {
+        "full": "the lexicons and the classifier",
+        "definite_only": "only the lexicons' definite phrases (no classifier)",
+        "off": "nothing (safety screening off for this channel)",
+    }[screening.safety]
+    if screening.safety != "off":
+        read += (
+            ", on the alert's human-written summary and description, not its labels"
+            if screening.alert
+            else ", on what a person wrote"
+        )
+    return Reason(
+        rule="safety.screening", detail=f"safety screening {screening.safety}: {read}", evidence=[]
     )
 
 

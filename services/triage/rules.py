@@ -182,6 +182,46 @@ class Sla(_Strict):
     by_category: dict[Name, Name] = Field(default_factory=dict)
 
 
+class AlertLevel(_Strict):
+    priority: Priority
+    severity: Severity
+
+
+def _shipped_alert_levels() -> dict[str, AlertLevel]:
+    # Alertmanager's customary severity labels and PagerDuty's four severities.
+    return {
+        "critical": AlertLevel(priority=Priority.P1, severity="critical"),
+        "error": AlertLevel(priority=Priority.P2, severity="high"),
+        "warning": AlertLevel(priority=Priority.P3, severity="medium"),
+        "info": AlertLevel(priority=Priority.P4, severity="info"),
+    }
+
+
+class Alerts(_Strict):
+    """Machine alerts (the ``alertmanager`` and ``pagerduty`` formats) say how urgent they
+    are themselves: their priority and severity come from the alert's own severity, not
+    from the rules' priorities (a rule's ``raise_priority`` and a surge still raise it).
+    Severity names match without regard to case; ``default`` is for an alert that names
+    no severity, or one not listed."""
+
+    by_severity: dict[Name, AlertLevel] = Field(default_factory=_shipped_alert_levels)
+    default: AlertLevel = AlertLevel(priority=Priority.P3, severity="medium")
+
+    @field_validator("by_severity")
+    @classmethod
+    def _one_entry_per_name(cls, value: dict[str, AlertLevel]) -> dict[str, AlertLevel]:
+        lowered = [name.lower() for name in value]
+        duplicates = sorted({name for name in lowered if lowered.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"severities listed twice (case does not count): {duplicates}")
+        return {name.lower(): level for name, level in value.items()}
+
+    def level_of(self, severity: str | None) -> tuple[AlertLevel, bool]:
+        """The level for an alert's severity, and whether ``by_severity`` named it."""
+        level = self.by_severity.get(severity.strip().lower()) if severity else None
+        return (level, True) if level is not None else (self.default, False)
+
+
 class RulesFile(_Strict):
     version: str = Field(min_length=1, max_length=40)
     description: str = ""
@@ -189,6 +229,7 @@ class RulesFile(_Strict):
     defaults: Defaults = Field(default_factory=Defaults)
     rules: list[Rule] = Field(default_factory=list)
     grouping: Grouping = Field(default_factory=Grouping)
+    alerts: Alerts = Field(default_factory=Alerts)
     sla: Sla
 
 
