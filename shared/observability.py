@@ -39,14 +39,14 @@ class _ConsumerCollector(Collector):
             for (topic, partition), messages in sorted(source().items()):
                 lag.add_metric([topic, str(partition)], messages)
         yield lag
-        if self.stalled_sources:
-            stalled = GaugeMetricFamily(
-                "vigil_consumer_stalled",
-                "1 while this service's consumer has retried the same work past "
-                "VIGIL_CONSUMER_STALL_SECONDS (its partitions make no progress).",
-            )
-            stalled.add_metric([], float(any(source() for source in self.stalled_sources)))
-            yield stalled
+        stalled = GaugeMetricFamily(
+            "vigil_consumer_stalled",
+            "1 while this service's consumer has retried the same work past "
+            "VIGIL_CONSUMER_STALL_SECONDS (its partitions make no progress); 0 otherwise, "
+            "and always 0 in a service without a consumer.",
+        )
+        stalled.add_metric([], float(any(source() for source in self.stalled_sources)))
+        yield stalled
 
 
 class ServiceMetrics:

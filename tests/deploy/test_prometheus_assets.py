@@ -46,7 +46,7 @@ def test_promtool_accepts_the_configuration(promtool: str) -> None:
 def test_promtool_accepts_the_rules(promtool: str) -> None:
     result = run(promtool, "check", "rules", "alerts.yml")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "SUCCESS: 6 rules found" in result.stdout
+    assert "SUCCESS: 7 rules found" in result.stdout
 
 
 def test_the_alert_rules_pass_their_unit_tests(promtool: str) -> None:
