@@ -248,6 +248,7 @@ class _Compiled:
     near: _NearMatchers
     review: PhraseMatcher | None
     review_near: _NearMatchers
+    context: PhraseMatcher | None
 
 
 def _near_matchers(near: tuple[Near, ...]) -> _NearMatchers:
@@ -268,6 +269,7 @@ def _compiled(lexicon: Lexicon) -> _Compiled:
             near=_near_matchers(lexicon.near),
             review=PhraseMatcher(review) if review else None,
             review_near=_near_matchers(lexicon.review_near),
+            context=PhraseMatcher(lexicon.context) if lexicon.context else None,
         )
     return _COMPILED[key]
 
@@ -300,6 +302,20 @@ def _near_spans(
 
 def _overlaps(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
     return any(span[0] < end and start < span[1] for start, end in others)
+
+
+def _in_context(
+    span: tuple[int, int], context: list[tuple[int, int]], words: int, text: str
+) -> bool:
+    """Whether a context phrase (news, lyrics, a game) overlaps ``span`` or stands within
+    ``words`` words of it, on either side."""
+    for other in context:
+        if _overlaps(span, [other]):
+            return True
+        gap = text[min(span[1], other[1]) : max(span[0], other[0])]
+        if len(_WORD.findall(gap)) <= words:
+            return True
+    return False
 
 
 def _negation_before(text: str, start: int) -> str | None:
@@ -364,6 +380,14 @@ def detect(
             excluded = compiled.exclude.spans(normalised)
             spans = [span for span in spans if not _overlaps(span, excluded)]
             weaker = [span for span in weaker if not _overlaps(span, excluded)]
+        if compiled.context is not None and spans:
+            # Reporting, fiction or play near a definite match: a person reviews it (P1).
+            context = compiled.context.spans(normalised)
+            words, text = lexicon.context_words, normalised.text
+            demoted = [span for span in spans if _in_context(span, context, words, text)]
+            if demoted:
+                spans = [span for span in spans if span not in demoted]
+                weaker = weaker + [span for span in demoted if not _overlaps(span, weaker)]
         definite[lexicon.category] = spans
         review[lexicon.category] = weaker
     detections: list[Detection] = []

@@ -45,6 +45,21 @@ _METHOD = (
     "pont|toit|falaise|cachets|medicaments|médicaments|corde|voie-ferree",
 )
 
+# Someone else's intent before a verb naming the reporter as its object ("dice que va a
+# matarme", "quiere matarnos"): a threat from them, not the reporter's own self-harm.
+_THREATENED_ES = (
+    "va|van|iba|iban|quiere|quieren|queria|quería|querian|querían|piensa|piensan|planea|"
+    "planean|intento|intentó|intentaron|trato-de|trató-de|amenaza-con|amenazo-con|"
+    "amenazó-con|amenazan-con|amenazaron-con|jura|juró|promete|prometio|prometió a? "
+    "matarme|matarnos|asesinarme|ahorcarme|quemarme|envenenarme|ahogarme|cortarme"
+)
+# Another person's intent to end their own life, with the reflexive: "se va a quitar la
+# vida", "ela vai se matar", "il compte mettre fin à ses jours". Past forms ("se quitó la
+# vida") are grief or news, not an emergency, and are not listed.
+_INTENT_ES = "va|van|iba|iban|quiere|quieren|piensa|piensan|planea|amenaza-con|amenazo-con"
+_INTENT_PT = "vai|vao|vão|ia|iam|quer|querem|pretende|planeja|ameaça|ameaca|ameacou|ameaçou"
+_INTENT_FR = "va|vont|veut|veulent|allait|voulait|compte|menace-de|menacé-de|pense-a|pense-à"
+
 SELF_HARM = Lexicon(
     category="self_harm",
     queue="safety-wellbeing",
@@ -191,6 +206,8 @@ SELF_HARM = Lexicon(
             "quiere|quiero|queria|quería|quisiera morir*",
             "quitarme|quitarse|quitarte la vida",
             "tomar|tomarse|tomarme|tomo|tomó veneno",
+            f"me|se|te voy|vas|{_INTENT_ES}|quiero|pienso a? quitar la vida|suicidar|ahorcar|"
+            "colgar|matar|envenenar|cortar-las-venas",
         ),
         "pt": (
             "suicid*",
@@ -231,6 +248,10 @@ SELF_HARM = Lexicon(
             "acabar com a? minha propria? vida",
             "quero|queria|so-queria|só-queria|quer morrer",
             "tomar|tomou|tomei|beber veneno|chumbinho",
+            f"{_INTENT_PT} se suicidar|enforcar|matar|envenenar|jogar-da-ponte|jogar-do-predio|"
+            "jogar-do-prédio",
+            f"{_INTENT_PT} dar|por fim|fim-à|fim-a|fim-na|termo-à propria|própria|sua? vida",
+            f"{_INTENT_PT} tirar a|sua propria|própria? vida",
         ),
         "id": (
             "bunuh diri",
@@ -289,6 +310,8 @@ SELF_HARM = Lexicon(
             "sauter|se-jeter|me-jeter du|d'un|depuis|par-la pont|toit|immeuble|balcon|fenetre",
             "veux|veut|voulais|voulait|envie-de|envie-d' mourir|disparaitre",
             "avaler|boire|bu|avale du? poison|javel",
+            f"{_INTENT_FR} se suicider|tuer|pendre|jeter|foutre-en-l'air|donner-la-mort",
+            f"{_INTENT_FR} mettre fin a|à ses|leurs jours|sa-vie|leur-vie",
         ),
     },
     near=(
@@ -342,6 +365,18 @@ SELF_HARM = Lexicon(
         "fr": ("je suis un fardeau", "je n'en peux plus", "je donne mes affaires"),
     },
     exclude=(
+        _THREATENED_ES,
+        # Recovery and looking back: "a year since I stopped self-harming", "clean from
+        # cutting". A relapse ("started cutting again") is its own phrase and still fires.
+        "stopped|quit|beat|overcame|overcome|recovered-from|recovery-from|recovering-from|"
+        "clean-from|free-from|without|since-my-last self harm*|self-harming|selfharm*|"
+        "cutting|cut",
+        "self harm* free|recovery|anniversary|clean",
+        "deje|dejé|dejar de autolesionarme|cortarme|lastimarme|hacerme-daño",
+        "parei|parar de me cortar|machucar|automutilar",
+        "arrete|arrêté|arreter|arrêter de me scarifier|me-faire-du-mal|me-mutiler",
+        "berhenti menyakiti|melukai diri*",
+        "kill|killing|kills|killed himself|herself|myself|themselves laughing|with-laughter",
         "suicide squad|doors|door|mission|run|king|kings|bomber|bombers|bombing",
         "suicide|self-harm|selfharm prevention|awareness|hotline|helpline|resources|resource|"
         "policy|page|rate|rates|support|help",

@@ -48,13 +48,18 @@ _VIOLENT_VERBS = (
 _ATTACK_VERBS = (
     "bomb|blow-up|explode|shoot-up|burn-down|torch|attack|volar|explotar|atacar|incendiar|"
     "explodir|atacar|incendiar|meledakkan|ledakkan|mengebom|bom|serang|menyerang|bakar|"
-    "faire-sauter|attaquer|incendier",
+    "faire-sauter|attaquer|incendier|disparar|tirotear|balear|balacear|atirar|metralhar|"
+    "menembak|menembaki|tembaki|tirer|mitrailler|massacrer|bombardear|meledakan",
 )
 _ATTACKED_PLACES = (
     "school|campus|building|office|mall|church|mosque|synagogue|temple|station|airport|"
     "concert|rally|parade|stadium|classroom|escuela|colegio|edificio|oficina|iglesia|"
     "escola|predio|prédio|igreja|sekolah|gedung|kantor|masjid|gereja|ecole|école|lycee|"
-    "lycée|college|collège|immeuble|bureau|eglise|église|mosquee|mosquée|gare",
+    "lycée|college|collège|immeuble|bureau|eglise|église|mosquee|mosquée|gare|"
+    "festival|university|subway|metro|concierto|estadio|centro-comercial|estacion|estación|"
+    "universidad|mezquita|sinagoga|shopping|estacao|estação|universidade|faculdade|mesquita|"
+    "konser|mall|mal-itu|mal-ini|pusat-perbelanjaan|stasiun|kampus|centre-commercial|stade|"
+    "universite|université|synagogue",
 )
 _NUMBERS = "|".join(str(n) for n in range(1, 100))
 
@@ -67,10 +72,113 @@ _TARGET_PLACES = (
 )
 _OBJECTS = "you|u|ya|us|him|her|them|everyone|everybody|y'all|yall|your|all-of-you"
 
+# Someone else's intent, in the third person (or "they"), before a verb with an object
+# clitic naming the reporter: "dice que va a matarme", "quiere apuñalarnos". The same verb
+# after "voy a" is the reporter's own (self-harm): only third-person forms are listed.
+_THIRD_PERSON_INTENT_ES = (
+    "va|van|iba|iban|quiere|quieren|queria|quería|querian|querían|piensa|piensan|planea|"
+    "planean|intento|intentó|intentaron|trato-de|trató-de|amenaza-con|amenazo-con|"
+    "amenazó-con|amenazan-con|amenazaron-con|jura|juró|juro-que-va-a|promete|prometio|prometió"
+)
+_CLITIC_VERBS_ES = (
+    "matarme|matarnos|asesinarme|asesinarnos|apuñalarme|apuñalarnos|acuchillarme|"
+    "acuchillarnos|dispararme|dispararnos|balearme|balearnos|degollarme|degollarnos|"
+    "ahorcarme|ahorcarnos|estrangularme|estrangularnos|quemarme|quemarnos|envenenarme|"
+    "envenenarnos|ahogarme|ahogarnos|matarla|matarlo|matarlos|matarlas|matarte"
+)
+# Shooting or killing everyone: the mass target that makes it mass violence.
+_MASS_ES = "a|contra todos|todas|todo-el-mundo|toda-la-gente|la-gente|los-alumnos|la-multitud"
+_MASS_PT = "em|a|contra todos|todas|todo-mundo|geral|a-galera|os-alunos|as-pessoas|a-multidao"
+_MASS_ID = "semua|semuanya|semua-orang|orang-orang|banyak-orang|siswa|murid-murid"
+_MASS_FR = "sur|contre tout-le-monde|tous|toutes|la-foule|les-eleves|les-gens"
+_MASS_VERBS_ES = "disparar|disparado|balear|balacear|tirotear|acribillar|masacrar|matar|asesinar"
+_MASS_VERBS_PT = "atirar|balear|metralhar|massacrar|matar|fuzilar"
+_MASS_VERBS_ID = "menembak|menembaki|tembak|tembaki|membunuh|bunuh|membantai|bantai|habisi"
+_MASS_VERBS_FR = "tirer|mitrailler|massacrer|tuer|abattre|descendre|flinguer"
+
+# Hyperbole: a parent, a boss or a teacher "will kill me" over something trivial ("if I lose
+# this account"), or a thing that "is going to kill me" (a class, the heat). Partners are
+# not listed: "my husband will kill me if I'm late" may be domestic violence. Only trivial
+# first-person conditions are listed; "if I tell anyone" or "if he finds out" still fire.
+_FAMILY_EN = (
+    "mom|mum|mother|mommy|mama|dad|father|daddy|papa|parents|boss|manager|teacher|coach|"
+    "grandma|granny|grandpa|sister|brother|mom's|dad's|mom'll|dad'll|boss'll"
+)
+_TRIVIAL_EN = (
+    "lose|lost|forget|forgot|miss|missed|break|broke|fail|failed|crash|crashed|spend|spent|"
+    "get|got|am|come|don't|dont|can't|cant|mess|screw|delete|deleted|reset|buy|bought|"
+    "do|did|leave|left|wreck|scratch|ruin|ruined|see|sees|saw|find|keep|stay|play"
+)
+_FAMILY_ES = (
+    "mama|mamá|madre|papa|papá|padre|padres|viejo|vieja|jefe|jefa|profe|profesor|"
+    "profesora|maestro|maestra|abuela|abuelo|hermana|hermano|entrenador"
+)
+_TRIVIAL_ES = (
+    "pierdo|perdí|perdi|pierda|olvido|olvidé|olvide|llego|llegue|repruebo|repruebe|rompo|"
+    "rompí|rompi|rompa|no|gasto|gasté|gaste|borro|borré|borre|vuelvo|saco|choco|choque|"
+    "suspendo|suspenda|vuelve|ve|vé|encuentra"
+)
+_FAMILY_PT = (
+    "mae|mãe|mamae|mamãe|pai|papai|pais|chefe|patrao|patrão|professor|professora|"
+    "avo|avó|irma|irmã|irmao|irmão"
+)
+_TRIVIAL_PT = (
+    "perder|perdi|esquecer|esqueci|chegar|reprovar|quebrar|quebrei|gastar|gastei|apagar|"
+    "apaguei|nao|não|bater|ver|descobrir-que-perdi"
+)
+_FAMILY_ID = (
+    "ibu|ibuku|mama|mamaku|mamah|nyokap|bokap|bapak|bapakku|ayah|ayahku|papa|papaku|bos|"
+    "bosku|guru|guruku|atasan|atasanku|kakak|kakakku"
+)
+_TRIVIAL_ID = (
+    "lupa|hilang|ngilangin|menghilangkan|telat|terlambat|gagal|rusak|ngerusak|merusak|"
+    "nggak|gak|ga|tidak|salah|boros|kalah|ngabisin|menghabiskan"
+)
+_FAMILY_FR = (
+    "mere|mère|pere|père|parents|maman|papa|patron|patronne|chef|cheffe|prof|profs|"
+    "professeur|grand-mere|grand-mère|soeur|sœur|frere|frère"
+)
+_TRIVIAL_FR = (
+    "perds|perdu|oublie|oublié|rate|raté|casse|cassé|rentre|suis|ne|n'|dépense|depense|"
+    "dépensé|efface|effacé|arrive|redouble|foire"
+)
+# Things, not people, that "will kill me".
+_THINGS_EN = (
+    "job|class|exam|exams|heat|traffic|wait|bug|app|commute|course|homework|deadline|"
+    "week|meeting|meetings|workload|song|show|game|weather|cold|hangover|stairs|gym|"
+    "workout|suspense|ending|kids|noise|queue|lag|update|paperwork|semester"
+)
+_THINGS_ES = (
+    "trabajo|calor|frio|frío|examen|examenes|exámenes|trafico|tráfico|curso|clase|tarea|"
+    "espera|bug|juego|serie|semana|reunion|reunión|cola|fila|gimnasio|resaca|suspenso"
+)
+_THINGS_PT = (
+    "trabalho|calor|frio|prova|provas|transito|trânsito|aula|curso|espera|bug|jogo|"
+    "serie|série|semana|reuniao|reunião|fila|academia|ressaca|novela"
+)
+_THINGS_FR = (
+    "cours|boulot|travail|taf|exam|examen|chaleur|froid|attente|bug|appli|jeu|serie|série|"
+    "film|reunion|réunion|journee|journée|semaine|trajet|queue|file|gueule-de-bois|suspense"
+)
+_THINGS_ID = "kerjaan|pekerjaan|tugas|ujian|panas|macet|antrian|antrean|bug|game|rapat"
+
 THREAT_TO_LIFE = Lexicon(
     category="threat_to_life",
     queue="safety-emergency",
     yields_to=("self_harm",),
+    # Reporting, fiction and play near a definite match: a person decides, at P1.
+    context=(
+        "news|headline|headlines|article|documentary|lyric|lyrics|song|songs|verse|chorus|"
+        "rapper|album|movie|movies|film|films|trailer|episode|novel|game|gaming|fortnite|"
+        "minecraft|valorant|roblox|pvp|respawn",
+        "noticia|noticias|periodico|periódico|reportaje|cancion|canción|letra|pelicula|"
+        "película|serie|novela|videojuego|partida",
+        "noticia|notícia|noticias|notícias|reportagem|jornal|musica|música|letra|filme|"
+        "serie|série|novela|jogo",
+        "berita|liputan|lirik|lagu|film|adegan|sinetron|novel|game|gim",
+        "article|journal|reportage|actualite|actualité|chanson|paroles|film|serie|série|"
+        "roman|jeu|enquete-sur|enquête-sur",
+    ),
     phrases={
         "en": (
             f"going|gonna|planning|plan|plans|want|wants|wanted|wanna|intend|intends|about to? "
@@ -157,7 +265,11 @@ THREAT_TO_LIFE = Lexicon(
             "los|las|lo|la voy a matar",
             "te mato",
             "vas a morir",
-            "amenaza* de muerte|bomba",
+            "amenaz* de muerte|bomba",
+            f"{_THIRD_PERSON_INTENT_ES} a? {_CLITIC_VERBS_ES}",
+            f"{_THIRD_PERSON_INTENT_ES}|voy|vamos a? {_MASS_VERBS_ES} {_MASS_ES}",
+            f"{_THIRD_PERSON_INTENT_ES}|voy|vamos a? poner|meter|detonar una|un bomba|bombas|"
+            "explosivo|explosivos en",
             "se donde vives",
             "voy a disparar",
             "poner una bomba",
@@ -184,7 +296,16 @@ THREAT_TO_LIFE = Lexicon(
             "vou matar vc|voce|voces|todos",
             "te mato",
             "vai morrer",
-            "ameaça* de morte|bomba",
+            "amea* de morte|bomba",
+            "vai|vao|vão|ia|iam|quer|querem|queria|ameacou|ameaçou|jurou|prometeu "
+            "matar-me|matar-nos|esfaquear-me|balear-me",
+            f"vai|vao|vão|vou|vamos|ia|iam|quer|querem|queria|pretende|planeja|planejam|"
+            f"ameacou|ameaçou|jurou|prometeu {_MASS_VERBS_PT} {_MASS_PT}",
+            "vai|vao|vão|vou|ia|quer|querem|pretende|planeja explodir|atacar|bombardear|"
+            "metralhar|incendiar o|a|um|uma? show|shopping|escola|igreja|estacao|estação|"
+            "faculdade|show|estadio|estádio|metro|metrô",
+            "vai|vao|vão|vou|ia|quer|querem|pretende|planeja colocar|plantar|por|pôr uma|um? "
+            "bomba|bombas|explosivo|explosivos",
             "sei onde voce mora",
             "vou atirar em|na|no",
             "vou explodir",
@@ -210,6 +331,12 @@ THREAT_TO_LIFE = Lexicon(
             "bunuh kamu|kau|lo|lu|kalian",
             "kubunuh",
             "ancaman bom|pembunuhan",
+            "diancam dibunuh|akan-dibunuh|mati|bunuh",
+            f"mau|akan|bakal|ingin|pengen|berencana|rencana|ancam|mengancam {_MASS_VERBS_ID} "
+            f"{_MASS_ID}",
+            "mau|akan|bakal|ingin|pengen|berencana|rencana|ancam|mengancam|siap taruh|pasang|"
+            "menaruh|memasang|meledakkan|ledakkan|ngebom|mengebom bom|konser|mal|mall|sekolah|"
+            "gereja|masjid|stasiun|kampus|kantor",
             "kamu akan mati",
             "aku tahu rumahmu",
             "akan meledakkan",
@@ -232,7 +359,13 @@ THREAT_TO_LIFE = Lexicon(
             "je vais te|le|la|les|vous? tuer",
             "je vais tirer sur",
             "je vais te|vous? buter",
-            "menace* de mort",
+            "menac* de mort",
+            f"va|vont|veut|veulent|allait|allaient|voulait|compte|menace-de|menacé-de|a-jure-de "
+            f"{_MASS_VERBS_FR} {_MASS_FR}",
+            "va|vont|veut|veulent|allait|voulait|compte|menace-de|menacé-de me|nous buter|"
+            "flinguer|poignarder|egorger|égorger|etrangler|étrangler|descendre|tuer|abattre",
+            "va|vont|veut|veulent|allait|voulait|compte|menace-de|menacé-de poser|mettre|placer "
+            "une|des bombe|bombes|explosifs",
             "alerte a la bombe",
             "je sais ou tu habites",
             "tu vas mourir",
@@ -323,6 +456,40 @@ THREAT_TO_LIFE = Lexicon(
         ),
     },
     exclude=(
+        # Hyperbole (see _FAMILY_EN): "my mom will kill me if I lose this account".
+        f"my|our {_FAMILY_EN} is|are|will|would|'ll|'s|is-going-to|are-going-to|gonna|"
+        "going-to|might|literally? gonna|going-to|to? kill|murder me|us if|when|once i|we|"
+        f"{_TRIVIAL_EN}",
+        f"my|our {_FAMILY_EN} is|are|will|would|'ll|'s|is-going-to|are-going-to|gonna|"
+        "going-to|might|literally? gonna|going-to|to? kill|murder me|us lol|lmao|haha|rofl|xd",
+        f"mi {_FAMILY_ES} me va|van|iba|iban a matar|me mata|me matará|me matara|va-a-matarme "
+        f"si|cuando {_TRIVIAL_ES}",
+        f"mi {_FAMILY_ES} me va|van|iba|iban a matar|me mata|me matará|me matara|va-a-matarme "
+        "jaja|jajaja|jajajaja|xd|lol",
+        f"minha|meu|meus {_FAMILY_PT} vai|vão|vao|ia me matar|matar-me se|quando eu? {_TRIVIAL_PT}",
+        f"minha|meu|meus {_FAMILY_PT} vai|vão|vao|ia me matar|matar-me kkk|kkkk|kkkkk|rs|rsrs|haha",
+        f"{_FAMILY_ID} bakal|akan|mau|bisa|pasti bunuh|membunuh|ngebunuh aku|gue|gw|saya "
+        f"kalau|kalo|klo|jika|kalau-aku|kalo-aku|kalo-gue|kalau-saya {_TRIVIAL_ID}",
+        f"{_FAMILY_ID} bakal|akan|mau|bisa|pasti membunuhku|bunuhku kalau|kalo|klo|jika "
+        f"aku|gue|saya? {_TRIVIAL_ID}",
+        f"ma|mon|mes {_FAMILY_FR} va|vont|allait me tuer si|quand je|j'? {_TRIVIAL_FR}",
+        f"ma|mon|mes {_FAMILY_FR} va|vont|allait me tuer mdr|ptdr|lol|haha",
+        f"this|that|the|my|these|those {_THINGS_EN} is|are|will|'s|'ll|is-going-to|"
+        "are-going-to|gonna|going-to|literally? gonna|going-to|to? kill me|us",
+        f"este|esta|estos|estas|el|la|los|las|mi|ese|esa {_THINGS_ES} me va|van a matar",
+        f"este|esta|estos|estas|el|la|los|las|mi|ese|esa {_THINGS_ES} va|van a matarme",
+        f"esse|essa|esses|essas|este|esta|o|a|os|as|meu|minha {_THINGS_PT} vai|vão|vao me matar",
+        f"ce|cet|cette|ces|le|la|les|mon|ma|mes {_THINGS_FR} va|vont me tuer",
+        f"{_THINGS_ID} ini|itu? bakal|akan|bisa bunuh|membunuh aku|gue|gw|saya",
+        # Play: "I'll kill you next round", "you're dead next game".
+        "kill|killing|destroy|wreck|murder|shoot|snipe|stab|end you|u|ya|him|her|them|y'all|"
+        "yall next|this|in-the|in-this|in-our|next round|game|match|map|lobby|ranked|raid|"
+        "1v1|duel|pvp",
+        "you're|youre|you-are|ur|u-r dead in|next|this round|game|match|lobby|map",
+        "te|vous voy|vamos|vais|vas|va|vou? a? matar|mato|tuer|buter|destruir|destruo|"
+        "detruire|détruire|matar-te en|na|no|dans|à|a la|el|o|a? partida|juego|jogo|proxima|"
+        "próxima|prochaine|partie|ronda|rodada|manche",
+        "kill|killing|kills|killed himself|herself|myself|themselves|me laughing|with-laughter",
         "kill|killing|kills the|a|this|that|my? process|processes|task|tasks|job|jobs|app|server|"
         "servers|bug|lights|engine|pod|pods|container|containers|session|switch|time",
         "kill -9",

@@ -27,3 +27,9 @@ class Lexicon:
     # They send the report to a human safety-review queue at P1 as a *possible* match.
     review: dict[str, tuple[str, ...]] = field(default_factory=dict)  # language -> phrases
     review_near: tuple["Near", ...] = ()
+    # Reporting, fiction and play: a definite match within ``context_words`` words of one
+    # of these ("news about a shooting at the mall", "the song goes 'I'll kill you'", "I'll
+    # kill you next round") is demoted to the review tier. A person still sees it (threats
+    # are sent as lyrics too), but nobody is woken by a P0.
+    context: tuple[str, ...] = ()
+    context_words: int = 6
