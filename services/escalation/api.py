@@ -13,7 +13,14 @@ from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
 from services.escalation import flows, store
 from services.escalation.config import EscalationConfig
-from services.escalation.domain import Action, IllegalTransitionError
+from services.escalation.domain import (
+    Action,
+    Clock,
+    EscalationNotFoundError,
+    IllegalTransitionError,
+    PersonRequiredError,
+    UnknownUserError,
+)
 from services.escalation.schedules import on_call
 from shared.auth import Principal
 from shared.events import EscalationStatus, Priority, utcnow
@@ -146,7 +153,7 @@ def _config(state: ServiceState) -> EscalationConfig:
 
 
 def _now(state: ServiceState) -> datetime:
-    clock = cast(flows.Clock, state.extras.get("clock", utcnow))
+    clock = cast(Clock, state.extras.get("clock", utcnow))
     return clock()
 
 
@@ -306,7 +313,7 @@ _PERSON_REQUIRED_TITLES = {
 }
 
 
-def _person_required(error: flows.PersonRequiredError) -> ProblemError:
+def _person_required(error: PersonRequiredError) -> ProblemError:
     return ProblemError(
         status=409,
         title=_PERSON_REQUIRED_TITLES.get(error.operation, "A person must act"),
@@ -334,11 +341,11 @@ async def _act(
             config=_config(state),
             now=_now(state),
         )
-    except flows.EscalationNotFoundError as error:
+    except EscalationNotFoundError as error:
         raise _NOT_FOUND from error
     except IllegalTransitionError as error:
         raise _conflict(error) from error
-    except flows.PersonRequiredError as error:
+    except PersonRequiredError as error:
         raise _person_required(error) from error
     await flows.publish_pending(state, escalation_id)
     return _out(escalation)
@@ -381,13 +388,13 @@ async def reassign(
             config=_config(state),
             now=_now(state),
         )
-    except flows.UnknownUserError as error:
+    except UnknownUserError as error:
         raise ProblemError(
             status=422,
             title="Unknown user",
             detail=f"{body.to!r} is not a user in policies.yaml",
         ) from error
-    except flows.EscalationNotFoundError as error:
+    except EscalationNotFoundError as error:
         raise _NOT_FOUND from error
     except IllegalTransitionError as error:
         raise _conflict(error) from error
@@ -426,11 +433,11 @@ async def snooze(
             config=_config(state),
             now=now,
         )
-    except flows.EscalationNotFoundError as error:
+    except EscalationNotFoundError as error:
         raise _NOT_FOUND from error
     except IllegalTransitionError as error:
         raise _conflict(error) from error
-    except flows.PersonRequiredError as error:
+    except PersonRequiredError as error:
         raise _person_required(error) from error
     return _out(escalation)
 
@@ -456,7 +463,7 @@ async def add_note(
             now=_now(state),
             idempotency_key=idempotency_key,
         )
-    except flows.EscalationNotFoundError as error:
+    except EscalationNotFoundError as error:
         raise _NOT_FOUND from error
     return _activity(entry)
 

@@ -9,7 +9,12 @@ from typing import cast
 
 from services.escalation import flows, store
 from services.escalation.config import EscalationConfig
-from services.escalation.domain import categories_changed, needs_escalation
+from services.escalation.domain import (
+    Clock,
+    categories_changed,
+    escalation_id_for,
+    needs_escalation,
+)
 from shared.consume import BatchHandler, Delivery
 from shared.db import Database
 from shared.events import TicketTriagedV1, TicketUpdatedV1, TrendDetectedV1, VigilEvent, utcnow
@@ -23,7 +28,7 @@ def make_batch_handler(state: ServiceState) -> BatchHandler:
     db = state.db
     assert db is not None
     config = cast(EscalationConfig | None, state.extras.get("config"))
-    clock = cast(flows.Clock, state.extras.get("clock", utcnow))
+    clock = cast(Clock, state.extras.get("clock", utcnow))
 
     async def handle(deliveries: Sequence[Delivery]) -> None:
         # Before anything else in the batch, so a reclassified ticket's escalation is never
@@ -68,7 +73,7 @@ async def apply_event(
     """Apply one event; the id of the escalation it may have changed, if any."""
     if isinstance(event, TicketUpdatedV1):
         await flows.handle_ticket_update(db, event, config=config, now=now)
-        return flows.escalation_id_for(event.data.ticket_id)
+        return escalation_id_for(event.data.ticket_id)
     if isinstance(event, TrendDetectedV1):
         opened = await flows.open_for_trend(db, event, config=config, now=now)
         return opened.id if opened is not None else None
@@ -79,6 +84,6 @@ async def apply_event(
             return None
         # A person downgraded it below P1.
         await flows.resolve_for_downgrade(db, event, config=config, now=now)
-        return flows.escalation_id_for(event.subject)
+        return escalation_id_for(event.subject)
     escalation = await flows.open_for_ticket(db, event, config=config, now=now)
     return escalation.id

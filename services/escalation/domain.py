@@ -1,4 +1,5 @@
-"""Escalation's pure logic: who gets an escalation and the state machine.
+"""Escalation's pure logic: who gets an escalation, its id, the state machine, SLA clocks,
+the audit snapshot and the errors of the on-call actions. Nothing here touches a database.
 
     open ──ack──▶ acknowledged ──resolve──▶ resolved
       └────────────────resolve────────────────┘
@@ -10,17 +11,43 @@ Repeating the action that led to the current state is a no-op (idempotent retrie
 anything else out of a state is illegal (409).
 """
 
-from collections.abc import Sequence
+import json
+import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from datetime import datetime, timedelta
+from typing import Any, Literal
 
-from shared.events import EscalationStatus, Priority, TicketTriagedV1, VigilEvent
+from pydantic import BaseModel
+
+from services.escalation import store
+from services.escalation.policies import PersonOnly
+from shared.events import (
+    EscalationStatus,
+    Priority,
+    TicketTriagedData,
+    TicketTriagedV1,
+    VigilEvent,
+)
 
 Action = Literal["ack", "resolve"]
 # Not status changes, but only legal out of some states (see the README's state machine).
 Operation = Action | Literal["reassign", "snooze"]
 
 ESCALATED_PRIORITIES = frozenset({Priority.P0, Priority.P1})
+
+Clock = Callable[[], datetime]
+
+# Fixed forever: an escalation's id derives from its ticket's, so replicas agree on it.
+ESCALATION_NAMESPACE = uuid.UUID("0f8d7a3e-6c1b-4e8e-b7f4-2a9c5d1e3b77")
+
+# A trend escalation's ticket_id column holds the trend id (metrics sends UUIDs).
+TREND_ID_MAX_LENGTH = 64
+
+DEFAULT_SLA_LEAD = timedelta(minutes=15)
+SLA_FIELDS = ("first_response_due", "resolution_due")
+# An acknowledgement is the first response: that clock stops once the escalation is not open.
+FIRST_RESPONSE = store.FIRST_RESPONSE_SLA
 
 _TRANSITIONS: dict[tuple[EscalationStatus, Action], EscalationStatus] = {
     ("open", "ack"): "acknowledged",
@@ -46,6 +73,75 @@ def categories_changed(events: Sequence[VigilEvent]) -> dict[str, set[str]]:
             continue
         named.setdefault(data.ticket_id, set()).update((data.category, change.previous.category))
     return named
+
+
+def escalation_id_for(ticket_id: str) -> str:
+    """Of a ticket's escalation, or of a trend's (``ticket_id`` is then the trend id)."""
+    return str(uuid.uuid5(ESCALATION_NAMESPACE, ticket_id))
+
+
+def snapshot(escalation: store.Escalation) -> str:
+    """What the audit log keeps as 'before' and 'after'."""
+    return json.dumps(
+        {
+            "status": escalation.status,
+            "level": escalation.level,
+            "cycle": escalation.cycle,
+            "assignee": escalation.assignee,
+            "acknowledged_by": escalation.acknowledged_by,
+            "resolved_by": escalation.resolved_by,
+            "snoozed_until": (
+                escalation.snoozed_until.isoformat() if escalation.snoozed_until else None
+            ),
+        },
+        sort_keys=True,
+    )
+
+
+# --- SLA clocks ---------------------------------------------------------------------------
+
+
+def sla_deadlines(data: TicketTriagedData) -> list[tuple[str, datetime]]:
+    """Triage's SLA due times (``first_response_due``, ``resolution_due``; or an ``sla``
+    mapping), if its event carries them: older events do not."""
+    fields: dict[str, Any] = {name: getattr(data, name, None) for name in SLA_FIELDS}
+    sla: Any = getattr(data, "sla", None)
+    if isinstance(sla, BaseModel):
+        fields.update(sla.model_dump())
+    elif isinstance(sla, dict):
+        fields.update(sla)
+    return [
+        (str(name), value)
+        for name, value in fields.items()
+        if isinstance(value, datetime) and value.tzinfo is not None
+    ]
+
+
+def sla_at_risk_time(*, opened: datetime, due: datetime, lead: timedelta) -> datetime:
+    """``lead`` before the deadline, but never in the first half of the time left: a 15-minute
+    first-response SLA with a 15-minute lead is at risk after 7.5 minutes, not at once."""
+    return max(due - lead, opened + (due - opened) / 2)
+
+
+# --- errors of the on-call actions ----------------------------------------------------------
+
+
+class EscalationNotFoundError(Exception):
+    pass
+
+
+class UnknownUserError(Exception):
+    pass
+
+
+class PersonRequiredError(Exception):
+    """The policy only lets a person (not a bot or a source system) stop, end or pause the
+    page; ``operation`` is what was refused, ``status`` the escalation's status."""
+
+    def __init__(self, message: str, *, operation: PersonOnly, status: EscalationStatus) -> None:
+        super().__init__(message)
+        self.operation = operation
+        self.status = status
 
 
 class IllegalTransitionError(Exception):

@@ -1,14 +1,11 @@
 """Escalation flows: the steps that combine the domain, the store and the bus."""
 
 import asyncio
-import json
 import logging
-import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -16,10 +13,20 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from services.escalation import store
 from services.escalation.config import EscalationConfig, Policy
 from services.escalation.domain import (
+    DEFAULT_SLA_LEAD,
+    FIRST_RESPONSE,
+    TREND_ID_MAX_LENGTH,
     Action,
+    Clock,
+    EscalationNotFoundError,
     IllegalTransitionError,
+    PersonRequiredError,
+    UnknownUserError,
     check_allowed,
+    escalation_id_for,
     needs_escalation,
+    sla_deadlines,
+    snapshot,
     transition,
 )
 from services.escalation.notifiers import Outcome, Page, Sender
@@ -33,19 +40,19 @@ from services.escalation.policies import (
     person_required,
     retry_delay,
 )
+from services.escalation.records import (
+    ack_timer,
+    audit,
+    escalated_row,
+    event_row,
+    pages,
+    reminder_timer,
+    sla_timers,
+)
 from shared.bus import BusUnavailableError, Outgoing
 from shared.consume import PermanentError
 from shared.db import Database, aware
 from shared.events import (
-    EscalationAcknowledgedV1,
-    EscalationData,
-    EscalationEscalatedV1,
-    EscalationNotifiedV1,
-    EscalationOpenedV1,
-    EscalationResolvedV1,
-    EscalationStatus,
-    Priority,
-    TicketTriagedData,
     TicketTriagedV1,
     TicketUpdatedV1,
     TrendDetectedV1,
@@ -58,142 +65,8 @@ from shared.tracing import child_traceparent, valid_traceparent
 
 logger = logging.getLogger(__name__)
 
-# Fixed forever: an escalation's id derives from its ticket's, so replicas agree on it.
-ESCALATION_NAMESPACE = uuid.UUID("0f8d7a3e-6c1b-4e8e-b7f4-2a9c5d1e3b77")
 
 _MAX_RACES = 10
-
-# A trend escalation's ticket_id column holds the trend id (metrics sends UUIDs).
-TREND_ID_MAX_LENGTH = 64
-
-Clock = Callable[[], datetime]
-
-DEFAULT_SLA_LEAD = timedelta(minutes=15)
-
-_EVENT_TYPES: dict[
-    str,
-    type[EscalationOpenedV1]
-    | type[EscalationAcknowledgedV1]
-    | type[EscalationResolvedV1]
-    | type[EscalationNotifiedV1]
-    | type[EscalationEscalatedV1],
-] = {
-    "opened": EscalationOpenedV1,
-    "acknowledged": EscalationAcknowledgedV1,
-    "resolved": EscalationResolvedV1,
-    "notified": EscalationNotifiedV1,
-    "escalated": EscalationEscalatedV1,
-}
-
-
-def _event_row(
-    escalation: store.Escalation,
-    *,
-    kind: str,
-    actor: str | None,
-    at: datetime,
-    level: int | None = None,
-    target: str | None = None,
-    reason: str | None = None,
-) -> store.EscalationEventRow:
-    """An outbox row; its traceparent is a child of the one that opened the escalation, so
-    every later event (API actions, timers, deliveries) stays in the ticket's trace."""
-    event = _EVENT_TYPES[kind](
-        source="/vigil/escalation",
-        subject=escalation.ticket_id,
-        traceparent=child_traceparent(escalation.traceparent),
-        data=EscalationData(
-            escalation_id=escalation.id,
-            ticket_id=escalation.ticket_id,
-            priority=Priority(escalation.priority),
-            category=escalation.category,
-            queue=escalation.queue,
-            status=escalation.status,
-            actor=actor,
-            at=at,
-            received_at=escalation.received_at,
-            level=level,
-            target=target,
-            reason=reason,
-            trend_id=escalation.ticket_id if escalation.kind == "trend" else None,
-        ),
-    )
-    return store.EscalationEventRow(
-        event_id=event.id,
-        escalation_id=escalation.id,
-        ticket_id=escalation.ticket_id,
-        type=event.type,
-        actor=actor,
-        created_at=at,
-        payload=event.model_dump_json(),
-    )
-
-
-def _escalated_row(
-    escalation: store.Escalation,
-    *,
-    at: datetime,
-    reason: str,
-    level: int,
-    actor: str = "system",
-    target: str | None = None,
-) -> store.EscalationEventRow:
-    return _event_row(
-        escalation,
-        kind="escalated",
-        actor=actor,
-        at=at,
-        level=level,
-        target=target,
-        reason=reason,
-    )
-
-
-def escalation_id_for(ticket_id: str) -> str:
-    """Of a ticket's escalation, or of a trend's (``ticket_id`` is then the trend id)."""
-    return str(uuid.uuid5(ESCALATION_NAMESPACE, ticket_id))
-
-
-def snapshot(escalation: store.Escalation) -> str:
-    """What the audit log keeps as 'before' and 'after'."""
-    return json.dumps(
-        {
-            "status": escalation.status,
-            "level": escalation.level,
-            "cycle": escalation.cycle,
-            "assignee": escalation.assignee,
-            "acknowledged_by": escalation.acknowledged_by,
-            "resolved_by": escalation.resolved_by,
-            "snoozed_until": (
-                escalation.snoozed_until.isoformat() if escalation.snoozed_until else None
-            ),
-        },
-        sort_keys=True,
-    )
-
-
-def _audit(
-    escalation: store.Escalation,
-    *,
-    actor: str,
-    action: str,
-    at: datetime,
-    before: str | None = None,
-    after: str | None = None,
-    detail: str | None = None,
-    idempotency_key: str | None = None,
-) -> store.AuditEntry:
-    return store.AuditEntry(
-        escalation_id=escalation.id,
-        category=escalation.category,
-        actor=actor,
-        action=action,
-        at=at,
-        before=before,
-        after=after,
-        detail=detail,
-        idempotency_key=idempotency_key,
-    )
 
 
 async def _audit_once(session: AsyncSession, entry: store.AuditEntry) -> None:
@@ -206,135 +79,6 @@ async def _audit_once(session: AsyncSession, entry: store.AuditEntry) -> None:
         await session.commit()
     except IntegrityError:
         await session.rollback()  # a concurrent delivery recorded it first
-
-
-def _pages(
-    config: EscalationConfig,
-    escalation: store.Escalation,
-    *,
-    users: Sequence[str],
-    level: int,
-    reason: str,
-    round_key: str,
-    now: datetime,
-) -> list[SQLModel]:
-    """One notification per contact method of each user; an audit entry (visible in the
-    timeline) for anyone who cannot be reached, so nothing is silently dropped."""
-    rows: list[SQLModel] = []
-    if not users:
-        rows.append(
-            _audit(
-                escalation,
-                actor="system",
-                action="page_skipped",
-                at=now,
-                detail=f"level {level + 1}: nobody to page (no one on call?)",
-            )
-        )
-    for name in users:
-        user = config.user(name)
-        if user is None or not user.contacts:
-            rows.append(
-                _audit(
-                    escalation,
-                    actor="system",
-                    action="page_skipped",
-                    at=now,
-                    detail=f"{name} has no contact methods configured",
-                )
-            )
-            continue
-        for index, contact in enumerate(user.contacts):
-            rows.append(
-                store.Notification(
-                    idempotency_key=f"{escalation.id}:{round_key}:{name}:{index}",
-                    escalation_id=escalation.id,
-                    user=name,
-                    contact_index=index,
-                    channel=contact.type,
-                    reason=reason,
-                    level=level,
-                    next_attempt_at=now,
-                    created_at=now,
-                )
-            )
-    return rows
-
-
-def _ack_timer(
-    escalation: store.Escalation, policy: Policy, *, level: int, cycle: int, now: datetime
-) -> store.EscalationTimer:
-    return store.EscalationTimer(
-        key=f"{escalation.id}:ack_timeout:{level}:{cycle}",
-        escalation_id=escalation.id,
-        kind="ack_timeout",
-        due_at=now + policy.levels[level].ack_timeout,
-        level=level,
-        cycle=cycle,
-    )
-
-
-def _reminder_timer(escalation: store.Escalation, *, due: datetime) -> store.EscalationTimer:
-    return store.EscalationTimer(
-        key=f"{escalation.id}:reminder:{due.isoformat()}",
-        escalation_id=escalation.id,
-        kind="reminder",
-        due_at=due,
-    )
-
-
-SLA_FIELDS = ("first_response_due", "resolution_due")
-# An acknowledgement is the first response: that clock stops once the escalation is not open.
-FIRST_RESPONSE = store.FIRST_RESPONSE_SLA
-
-
-def sla_deadlines(data: TicketTriagedData) -> list[tuple[str, datetime]]:
-    """Triage's SLA due times (``first_response_due``, ``resolution_due``; or an ``sla``
-    mapping), if its event carries them: older events do not."""
-    fields: dict[str, Any] = {name: getattr(data, name, None) for name in SLA_FIELDS}
-    sla: Any = getattr(data, "sla", None)
-    if isinstance(sla, BaseModel):
-        fields.update(sla.model_dump())
-    elif isinstance(sla, dict):
-        fields.update(sla)
-    return [
-        (str(name), value)
-        for name, value in fields.items()
-        if isinstance(value, datetime) and value.tzinfo is not None
-    ]
-
-
-def sla_at_risk_time(*, opened: datetime, due: datetime, lead: timedelta) -> datetime:
-    """``lead`` before the deadline, but never in the first half of the time left: a 15-minute
-    first-response SLA with a 15-minute lead is at risk after 7.5 minutes, not at once."""
-    return max(due - lead, opened + (due - opened) / 2)
-
-
-def _sla_timers(
-    escalation: store.Escalation,
-    deadlines: list[tuple[str, datetime]],
-    *,
-    lead: timedelta,
-    now: datetime,
-) -> list[SQLModel]:
-    """At-risk and breach timers per deadline. A deadline already past at opening (an
-    'as soon as possible' SLA) sets no clock: the page sent at opening is the response."""
-    timers: list[SQLModel] = []
-    for name, due in deadlines:
-        if due <= now:
-            continue
-        at_risk = sla_at_risk_time(opened=now, due=due, lead=lead)
-        for kind, at in (("sla_at_risk", at_risk), ("sla_breached", due)):
-            timers.append(
-                store.EscalationTimer(
-                    key=f"{escalation.id}:{kind}:{name}",
-                    escalation_id=escalation.id,
-                    kind=kind,
-                    due_at=at,
-                    detail=name,
-                )
-            )
-    return timers
 
 
 async def open_for_ticket(
@@ -492,18 +236,18 @@ def _opening(
     """A new escalation with its opened event, audit entry, first pages, ack timer and SLA
     clocks, to be inserted together."""
     extra: list[SQLModel] = [
-        _audit(escalation, actor="system", action="opened", at=now, after=None, detail=detail)
+        audit(escalation, actor="system", action="opened", at=now, after=None, detail=detail)
     ]
     if config is not None and policy is not None:
         users = level_users(config, policy, level=0, at=now)
         escalation.assignee = users[0] if users else None
-        extra += _pages(
+        extra += pages(
             config, escalation, users=users, level=0, reason="page", round_key="L0C0", now=now
         )
-        extra.append(_ack_timer(escalation, policy, level=0, cycle=0, now=now))
+        extra.append(ack_timer(escalation, policy, level=0, cycle=0, now=now))
     lead = policy.sla_at_risk_lead if policy is not None else DEFAULT_SLA_LEAD
-    extra += _sla_timers(escalation, deadlines, lead=lead, now=now)
-    opened = _event_row(
+    extra += sla_timers(escalation, deadlines, lead=lead, now=now)
+    opened = event_row(
         escalation,
         kind="opened",
         actor=None,
@@ -558,7 +302,7 @@ async def resolve_for_downgrade(
         except PersonRequiredError as error:
             await _audit_once(
                 session,
-                _audit(
+                audit(
                     escalation,
                     actor=actor,
                     action="override_ignored",
@@ -568,20 +312,6 @@ async def resolve_for_downgrade(
                 ),
             )
             return escalation
-
-
-class EscalationNotFoundError(Exception):
-    pass
-
-
-class PersonRequiredError(Exception):
-    """The policy only lets a person (not a bot or a source system) stop, end or pause the
-    page; ``operation`` is what was refused, ``status`` the escalation's status."""
-
-    def __init__(self, message: str, *, operation: PersonOnly, status: EscalationStatus) -> None:
-        super().__init__(message)
-        self.operation = operation
-        self.status = status
 
 
 def _check_person(
@@ -599,10 +329,6 @@ def _check_person(
             operation=operation,
             status=escalation.status,  # type: ignore[arg-type]
         )
-
-
-class UnknownUserError(Exception):
-    pass
 
 
 async def apply_action(
@@ -647,9 +373,9 @@ async def apply_action(
             await session.rollback()  # someone else moved it first: decide again
             continue
         await session.refresh(escalation)
-        session.add(_event_row(escalation, kind=step.new_status, actor=actor, at=at, reason=reason))
+        session.add(event_row(escalation, kind=step.new_status, actor=actor, at=at, reason=reason))
         session.add(
-            _audit(
+            audit(
                 escalation,
                 actor=actor,
                 action=action,
@@ -661,7 +387,7 @@ async def apply_action(
         )
         interval = policy.reminder_interval if policy is not None else None
         if step.new_status == "acknowledged" and interval is not None:
-            session.add(_reminder_timer(escalation, due=at + interval))
+            session.add(reminder_timer(escalation, due=at + interval))
         if step.new_status == "resolved":
             # Its ack, reminder and SLA clocks would only fire as no-ops: stop them now.
             await store.cancel_timers(session, escalation_id, now=at)
@@ -725,7 +451,7 @@ async def reassign(
 
     def record(escalation: store.Escalation, before: str) -> None:
         session.add(
-            _escalated_row(
+            escalated_row(
                 escalation,
                 actor=actor,
                 at=now,
@@ -735,7 +461,7 @@ async def reassign(
             )
         )
         session.add(
-            _audit(
+            audit(
                 escalation,
                 actor=actor,
                 action="reassign",
@@ -745,7 +471,7 @@ async def reassign(
             )
         )
         session.add_all(
-            _pages(
+            pages(
                 config,
                 escalation,
                 users=[to],
@@ -782,7 +508,7 @@ async def snooze(
 
     def record(escalation: store.Escalation, before: str) -> None:
         session.add(
-            _audit(
+            audit(
                 escalation,
                 actor=actor,
                 action="snooze",
@@ -791,7 +517,7 @@ async def snooze(
                 after=snapshot(escalation),
             )
         )
-        session.add(_reminder_timer(escalation, due=until))
+        session.add(reminder_timer(escalation, due=until))
 
     return await _change(session, escalation_id, decide=decide, record=record)
 
@@ -815,7 +541,7 @@ async def add_note(
         escalation = await store.get_escalation(session, escalation_id)
         if escalation is None:
             raise EscalationNotFoundError(escalation_id)
-        entry = _audit(
+        entry = audit(
             escalation, actor=actor, action="note", at=now, detail=text, idempotency_key=key
         )
         session.add(entry)
@@ -849,7 +575,7 @@ async def handle_ticket_update(
             if escalation is not None:
                 await _audit_once(
                     session,
-                    _audit(
+                    audit(
                         escalation,
                         actor=f"source:{data.channel}",
                         action="source_edited",
@@ -902,7 +628,7 @@ async def apply_pending_updates(
                 # Recorded, not applied: the page goes on until a person acts. Written with
                 # the update's "applied" mark, so a redelivered update adds no second entry.
                 session.add(
-                    _audit(
+                    audit(
                         escalation,
                         actor=actor,
                         action=f"{error.operation}_ignored",
@@ -954,7 +680,7 @@ async def _fire(
         step = next_step(policy, level=timer.level, cycle=timer.cycle) if policy else None
         if step is None:
             session.add(
-                _audit(
+                audit(
                     escalation,
                     actor="system",
                     action="policy_exhausted",
@@ -1004,9 +730,9 @@ async def _climb(
         return False
     await session.refresh(escalation)
     targets = ",".join(target.label for target in policy.levels[step.level].targets)
-    session.add(_escalated_row(escalation, at=now, level=step.level, target=targets, reason=reason))
+    session.add(escalated_row(escalation, at=now, level=step.level, target=targets, reason=reason))
     session.add(
-        _audit(
+        audit(
             escalation,
             actor="system",
             action="escalated",
@@ -1016,7 +742,7 @@ async def _climb(
             detail=reason,
         )
     )
-    for row in _pages(
+    for row in pages(
         config,
         escalation,
         users=users,
@@ -1031,7 +757,7 @@ async def _climb(
             session.add(row)
     if escalation.status == "open":
         await store.add_timer_once(
-            session, _ack_timer(escalation, policy, level=step.level, cycle=step.cycle, now=now)
+            session, ack_timer(escalation, policy, level=step.level, cycle=step.cycle, now=now)
         )
     return True
 
@@ -1048,14 +774,14 @@ async def _remind(
         return False
     if escalation.snoozed_until is not None and aware(escalation.snoozed_until) > now:
         await store.add_timer_once(
-            session, _reminder_timer(escalation, due=aware(escalation.snoozed_until))
+            session, reminder_timer(escalation, due=aware(escalation.snoozed_until))
         )
         return False
     users = (
         [escalation.assignee] if escalation.assignee and config.user(escalation.assignee) else []
     )
     session.add(
-        _audit(
+        audit(
             escalation,
             actor="system",
             action="reminder",
@@ -1063,7 +789,7 @@ async def _remind(
             detail="acknowledged but not resolved",
         )
     )
-    for row in _pages(
+    for row in pages(
         config,
         escalation,
         users=users,
@@ -1078,7 +804,7 @@ async def _remind(
             session.add(row)
     if policy is not None and policy.reminder_interval is not None:
         await store.add_timer_once(
-            session, _reminder_timer(escalation, due=now + policy.reminder_interval)
+            session, reminder_timer(escalation, due=now + policy.reminder_interval)
         )
     return True
 
@@ -1104,8 +830,8 @@ async def _sla(
         and await _climb(session, config, policy, escalation, step, now=now, reason=reason)
     ):
         return True
-    session.add(_escalated_row(escalation, at=now, level=escalation.level, reason=reason))
-    session.add(_audit(escalation, actor="system", action="escalated", at=now, detail=reason))
+    session.add(escalated_row(escalation, at=now, level=escalation.level, reason=reason))
+    session.add(audit(escalation, actor="system", action="escalated", at=now, detail=reason))
     return True
 
 
@@ -1209,7 +935,7 @@ async def _record_outcome(
                 f"{row.channel} to {row.user} after {row.attempts} attempt(s): {outcome.detail}"
             )
             session.add(
-                _event_row(
+                event_row(
                     escalation,
                     kind="notified",
                     actor="system",
@@ -1220,7 +946,7 @@ async def _record_outcome(
                 )
             )
             session.add(
-                _audit(
+                audit(
                     escalation,
                     actor="system",
                     action=f"notification_{row.status}",

@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from services.escalation import api, consumer, flows, store
 from services.escalation.config import EscalationConfig, load_config
+from services.escalation.domain import Clock
 from services.escalation.notifiers import Sender
 from services.escalation.settings import EscalationSettings
 from shared.auth import ApiKeyRegistry
@@ -151,8 +152,8 @@ def config_of(state: ServiceState) -> EscalationConfig:
     return cast(EscalationConfig, state.extras["config"])
 
 
-def clock_of(state: ServiceState) -> flows.Clock:
-    return cast(flows.Clock, state.extras.get("clock", utcnow))
+def clock_of(state: ServiceState) -> Clock:
+    return cast(Clock, state.extras.get("clock", utcnow))
 
 
 async def _loop(name: str, interval: float, one_pass: Callable[[], Awaitable[object]]) -> None:
@@ -219,7 +220,7 @@ def create_app(
     settings: EscalationSettings | None = None,
     *,
     bus: Bus | None = None,
-    clock: flows.Clock | None = None,
+    clock: Clock | None = None,
 ) -> FastAPI:
     settings = settings or EscalationSettings()
     state, owns_bus = build_state(service="escalation", settings=settings, bus=bus)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-# The deadline an acknowledgement meets (flows.FIRST_RESPONSE names it too).
+# The deadline an acknowledgement meets (domain.FIRST_RESPONSE names it too).
 FIRST_RESPONSE_SLA = "first_response_due"
 
 

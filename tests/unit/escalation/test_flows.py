@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from services.escalation import flows, store
+from services.escalation import domain, flows, store
 from services.escalation.config import EscalationConfig, load_config
 from services.escalation.notifiers import Sender
 from shared.db import Database
@@ -175,7 +175,7 @@ async def test_only_a_person_stops_a_threat_to_life_page(
     )
     assert escalation.policy == "life-safety"
     async with db.session() as session:
-        with pytest.raises(flows.PersonRequiredError):
+        with pytest.raises(domain.PersonRequiredError):
             await flows.apply_action(
                 session, escalation.id, action="ack", actor="bot", by_bot=True, config=config
             )
@@ -271,10 +271,10 @@ async def test_triage_due_times_drive_the_clocks_and_an_ack_stops_first_response
 
 
 def test_at_risk_is_never_in_the_first_half_of_the_time_left() -> None:
-    assert flows.sla_at_risk_time(
+    assert domain.sla_at_risk_time(
         opened=START, due=START + timedelta(minutes=15), lead=timedelta(minutes=15)
     ) == START + timedelta(minutes=7, seconds=30)
-    assert flows.sla_at_risk_time(
+    assert domain.sla_at_risk_time(
         opened=START, due=START + timedelta(hours=4), lead=timedelta(minutes=15)
     ) == START + timedelta(hours=3, minutes=45)
 
@@ -409,7 +409,7 @@ async def test_a_bot_cannot_snooze_a_person_ack_page(
         await flows.apply_action(
             session, escalation.id, action="ack", actor="alice", config=config, now=clock()
         )
-        with pytest.raises(flows.PersonRequiredError) as refused:
+        with pytest.raises(domain.PersonRequiredError) as refused:
             await flows.snooze(
                 session,
                 escalation.id,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from services.escalation import flows, store
+from services.escalation import domain, flows, store
 from services.escalation.config import EscalationConfig, load_config
 from services.escalation.consumer import apply_event
 from services.escalation.notifiers import Sender
@@ -208,7 +208,7 @@ async def test_a_matching_trend_opens_one_escalation_and_pages_its_policy(
 
     assert first is not None
     assert again is not None
-    assert first.id == again.id == flows.escalation_id_for(event.subject)
+    assert first.id == again.id == domain.escalation_id_for(event.subject)
     assert (first.kind, first.ticket_id, first.priority, first.queue, first.policy) == (
         "trend",
         event.subject,
