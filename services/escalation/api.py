@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal, cast
 from fastapi import APIRouter, Header, Query
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
-from services.escalation import flows, store
+from services.escalation import actions, flows, store
 from services.escalation.config import EscalationConfig
 from services.escalation.domain import (
     Action,
@@ -332,7 +332,7 @@ async def _act(
 ) -> EscalationOut:
     await _visible(session, state, principal, escalation_id)
     try:
-        escalation = await flows.apply_action(
+        escalation = await actions.apply_action(
             session,
             escalation_id,
             action=action,
@@ -380,7 +380,7 @@ async def reassign(
     current assignee is a no-op; a resolved escalation cannot be reassigned (409)."""
     await _visible(session, state, principal, escalation_id)
     try:
-        escalation = await flows.reassign(
+        escalation = await actions.reassign(
             session,
             escalation_id,
             to=body.to,
@@ -424,7 +424,7 @@ async def snooze(
         )
     until = until.astimezone(UTC)
     try:
-        escalation = await flows.snooze(
+        escalation = await actions.snooze(
             session,
             escalation_id,
             until=until,
@@ -455,7 +455,7 @@ async def add_note(
     the first note instead of adding another."""
     await _visible(session, state, principal, escalation_id)
     try:
-        entry = await flows.add_note(
+        entry = await actions.add_note(
             session,
             escalation_id,
             text=body.text,

@@ -11,6 +11,7 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.escalation import store
+from services.escalation.actions import apply_action, check_person
 from services.escalation.config import EscalationConfig, Policy
 from services.escalation.domain import (
     DEFAULT_SLA_LEAD,
@@ -18,26 +19,20 @@ from services.escalation.domain import (
     TREND_ID_MAX_LENGTH,
     Action,
     Clock,
-    EscalationNotFoundError,
     IllegalTransitionError,
     PersonRequiredError,
-    UnknownUserError,
-    check_allowed,
     escalation_id_for,
     needs_escalation,
     sla_deadlines,
     snapshot,
-    transition,
 )
 from services.escalation.notifiers import Outcome, Page, Sender
 from services.escalation.policies import (
-    PersonOnly,
     Step,
     level_users,
     match_policy,
     match_trend,
     next_step,
-    person_required,
     retry_delay,
 )
 from services.escalation.records import (
@@ -64,9 +59,6 @@ from shared.topics import ESCALATIONS
 from shared.tracing import child_traceparent, valid_traceparent
 
 logger = logging.getLogger(__name__)
-
-
-_MAX_RACES = 10
 
 
 async def _audit_once(session: AsyncSession, entry: store.AuditEntry) -> None:
@@ -285,7 +277,7 @@ async def resolve_for_downgrade(
         if escalation is None or escalation.status == "resolved":
             return escalation
         try:
-            _check_person(config, escalation, operation="override", by_bot=override.by_bot)
+            check_person(config, escalation, operation="override", by_bot=override.by_bot)
             return await apply_action(
                 session,
                 escalation.id,
@@ -312,246 +304,6 @@ async def resolve_for_downgrade(
                 ),
             )
             return escalation
-
-
-def _check_person(
-    config: EscalationConfig | None,
-    escalation: store.Escalation,
-    *,
-    operation: PersonOnly,
-    by_bot: bool,
-) -> None:
-    policy = config.policy(escalation.policy) if config is not None else None
-    refusal = person_required(policy, operation=operation, by_bot=by_bot)
-    if refusal is not None:
-        raise PersonRequiredError(
-            refusal,
-            operation=operation,
-            status=escalation.status,  # type: ignore[arg-type]
-        )
-
-
-async def apply_action(
-    session: AsyncSession,
-    escalation_id: str,
-    *,
-    action: Action,
-    actor: str,
-    by_bot: bool = False,
-    config: EscalationConfig | None = None,
-    now: datetime | None = None,
-    reason: str | None = None,
-    detail: str | None = None,
-) -> store.Escalation:
-    """Apply an on-call action once, however many requests race for it. ``reason`` goes
-    into the emitted event, ``detail`` into the audit entry.
-
-    Raises EscalationNotFoundError, IllegalTransitionError or PersonRequiredError; a
-    repeat of the action that led to the current state changes nothing."""
-    for _ in range(_MAX_RACES):
-        escalation = await store.get_escalation(session, escalation_id)
-        # End the read transaction: SQLite cannot upgrade a stale snapshot to a write.
-        await session.commit()
-        if escalation is None:
-            raise EscalationNotFoundError(escalation_id)
-        step = transition(escalation.status, action)  # type: ignore[arg-type]
-        if not step.changed:
-            return escalation
-        _check_person(config, escalation, operation=action, by_bot=by_bot)
-        policy = config.policy(escalation.policy) if config is not None else None
-        at = now or utcnow()
-        before = snapshot(escalation)
-        changes: dict[str, object] = {"status": step.new_status}
-        if step.new_status == "acknowledged":
-            changes.update(acknowledged_at=at, acknowledged_by=actor, assignee=actor)
-        else:
-            changes.update(resolved_at=at, resolved_by=actor)
-        won = await store.change_status_if(
-            session, escalation_id, expected_status=escalation.status, changes=changes
-        )
-        if not won:
-            await session.rollback()  # someone else moved it first: decide again
-            continue
-        await session.refresh(escalation)
-        session.add(event_row(escalation, kind=step.new_status, actor=actor, at=at, reason=reason))
-        session.add(
-            audit(
-                escalation,
-                actor=actor,
-                action=action,
-                at=at,
-                before=before,
-                after=snapshot(escalation),
-                detail=detail,
-            )
-        )
-        interval = policy.reminder_interval if policy is not None else None
-        if step.new_status == "acknowledged" and interval is not None:
-            session.add(reminder_timer(escalation, due=at + interval))
-        if step.new_status == "resolved":
-            # Its ack, reminder and SLA clocks would only fire as no-ops: stop them now.
-            await store.cancel_timers(session, escalation_id, now=at)
-        await session.commit()
-        return escalation
-    raise RuntimeError(f"escalation {escalation_id} kept changing under concurrent updates")
-
-
-async def _change(
-    session: AsyncSession,
-    escalation_id: str,
-    *,
-    decide: Callable[[store.Escalation], dict[str, Any] | None],
-    record: Callable[[store.Escalation, str], None],
-) -> store.Escalation:
-    """Compare-and-set loop shared by reassign and snooze: ``decide`` returns the changes
-    (None = nothing to do) or raises; ``record`` adds the rows written with the change."""
-    for _ in range(_MAX_RACES):
-        escalation = await store.get_escalation(session, escalation_id)
-        await session.commit()
-        if escalation is None:
-            raise EscalationNotFoundError(escalation_id)
-        changes = decide(escalation)
-        if changes is None:
-            return escalation
-        before = snapshot(escalation)
-        expected: dict[str, Any] = {
-            "status": escalation.status,
-            "assignee": escalation.assignee,
-            "snoozed_until": escalation.snoozed_until,
-        }
-        won = await store.change_escalation_if(
-            session, escalation_id, expected=expected, changes=changes
-        )
-        if not won:
-            await session.rollback()
-            continue
-        await session.refresh(escalation)
-        record(escalation, before)
-        await session.commit()
-        return escalation
-    raise RuntimeError(f"escalation {escalation_id} kept changing under concurrent updates")
-
-
-async def reassign(
-    session: AsyncSession,
-    escalation_id: str,
-    *,
-    to: str,
-    actor: str,
-    config: EscalationConfig,
-    now: datetime,
-) -> store.Escalation:
-    """Hand over to ``to`` (a configured user), who is paged; the status stays."""
-    if config.user(to) is None:
-        raise UnknownUserError(to)
-
-    def decide(escalation: store.Escalation) -> dict[str, Any] | None:
-        check_allowed(escalation.status, "reassign")  # type: ignore[arg-type]
-        return None if escalation.assignee == to else {"assignee": to}
-
-    def record(escalation: store.Escalation, before: str) -> None:
-        session.add(
-            escalated_row(
-                escalation,
-                actor=actor,
-                at=now,
-                level=escalation.level,
-                target=f"user:{to}",
-                reason="reassigned",
-            )
-        )
-        session.add(
-            audit(
-                escalation,
-                actor=actor,
-                action="reassign",
-                at=now,
-                before=before,
-                after=snapshot(escalation),
-            )
-        )
-        session.add_all(
-            pages(
-                config,
-                escalation,
-                users=[to],
-                level=escalation.level,
-                reason="reassigned",
-                round_key=f"reassigned:{now.isoformat()}",
-                now=now,
-            )
-        )
-
-    return await _change(session, escalation_id, decide=decide, record=record)
-
-
-async def snooze(
-    session: AsyncSession,
-    escalation_id: str,
-    *,
-    until: datetime,
-    actor: str,
-    by_bot: bool = False,
-    config: EscalationConfig | None = None,
-    now: datetime,
-) -> store.Escalation:
-    """Pause reminders of an acknowledged escalation until ``until``; raises
-    PersonRequiredError for a bot on a policy that needs a person."""
-
-    def decide(escalation: store.Escalation) -> dict[str, Any] | None:
-        check_allowed(escalation.status, "snooze")  # type: ignore[arg-type]
-        _check_person(config, escalation, operation="snooze", by_bot=by_bot)
-        current = escalation.snoozed_until
-        if current is not None and aware(current) == until:
-            return None
-        return {"snoozed_until": until}
-
-    def record(escalation: store.Escalation, before: str) -> None:
-        session.add(
-            audit(
-                escalation,
-                actor=actor,
-                action="snooze",
-                at=now,
-                before=before,
-                after=snapshot(escalation),
-            )
-        )
-        session.add(reminder_timer(escalation, due=until))
-
-    return await _change(session, escalation_id, decide=decide, record=record)
-
-
-async def add_note(
-    session: AsyncSession,
-    escalation_id: str,
-    *,
-    text: str,
-    actor: str,
-    now: datetime,
-    idempotency_key: str | None,
-) -> store.AuditEntry:
-    """Add a note; with an idempotency key, a retried request returns the first note."""
-    key = f"{escalation_id}:note:{idempotency_key}" if idempotency_key else None
-    for _ in range(2):
-        if key is not None:
-            found = await store.audit_by_key(session, key)
-            if found is not None:
-                return found
-        escalation = await store.get_escalation(session, escalation_id)
-        if escalation is None:
-            raise EscalationNotFoundError(escalation_id)
-        entry = audit(
-            escalation, actor=actor, action="note", at=now, detail=text, idempotency_key=key
-        )
-        session.add(entry)
-        try:
-            await session.commit()
-        except IntegrityError:
-            await session.rollback()
-            continue
-        return entry
-    raise RuntimeError("note kept conflicting")
 
 
 # --- source updates (vigil.ticket.updated.v1) ----------------------------------------------

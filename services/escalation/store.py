@@ -158,23 +158,6 @@ async def get_escalation(session: AsyncSession, escalation_id: str) -> Escalatio
     return (await session.exec(statement)).first()
 
 
-async def change_status_if(
-    session: AsyncSession, escalation_id: str, *, expected_status: str, changes: dict[str, Any]
-) -> bool:
-    """Compare-and-set: apply ``changes`` only if the status is still ``expected_status``.
-
-    Works the same on PostgreSQL and SQLite (which has no ``SELECT ... FOR UPDATE``): of
-    two concurrent transitions from one state, exactly one matches a row."""
-    statement = (
-        update(Escalation)
-        .where(col(Escalation.id) == escalation_id)
-        .where(col(Escalation.status) == expected_status)
-        .values(**changes)
-    )
-    result = await session.exec(statement)
-    return result.rowcount == 1
-
-
 async def record_ticket_categories(
     session: AsyncSession, categories: Mapping[str, set[str]]
 ) -> None:

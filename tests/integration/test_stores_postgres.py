@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from services.escalation import flows
 from services.escalation import store as escalation_store
+from services.escalation.actions import apply_action
 from services.escalation.domain import Action, IllegalTransitionError
 from services.metrics import flows as metrics_flows
 from services.metrics import store as metrics_store
@@ -148,14 +149,14 @@ async def test_concurrent_acks_record_one_acknowledgement(database: Database) ->
 
     async def ack(actor: str) -> str:
         async with database.session() as session:
-            result = await flows.apply_action(session, escalation.id, action="ack", actor=actor)
+            result = await apply_action(session, escalation.id, action="ack", actor=actor)
             return result.status
 
     statuses = await asyncio.gather(*(ack(f"responder-{n}") for n in range(8)))
 
     assert set(statuses) == {"acknowledged"}
     async with database.session() as session:
-        late = await flows.apply_action(session, escalation.id, action="ack", actor="late")
+        late = await apply_action(session, escalation.id, action="ack", actor="late")
         events = await escalation_store.timeline(session, escalation.id)
     assert late.acknowledged_by != "late"
     assert [row.type for row in events] == [
@@ -170,9 +171,7 @@ async def test_racing_ack_and_resolve_leave_a_consistent_timeline(database: Data
     async def act(action: Action) -> str:
         async with database.session() as session:
             try:
-                result = await flows.apply_action(
-                    session, escalation.id, action=action, actor="racer"
-                )
+                result = await apply_action(session, escalation.id, action=action, actor="racer")
             except IllegalTransitionError:
                 return "illegal"
             return result.status

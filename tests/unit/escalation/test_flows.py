@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from services.escalation import domain, flows, store
+from services.escalation.actions import apply_action, snooze
 from services.escalation.config import EscalationConfig, load_config
 from services.escalation.notifiers import Sender
 from shared.db import Database
@@ -159,7 +160,7 @@ async def test_an_ack_stops_the_climb(
 ) -> None:
     escalation = await flows.open_for_ticket(db, triaged(), config=config, now=clock())
     async with db.session() as session:
-        await flows.apply_action(
+        await apply_action(
             session, escalation.id, action="ack", actor="alice", config=config, now=clock()
         )
 
@@ -176,7 +177,7 @@ async def test_only_a_person_stops_a_threat_to_life_page(
     assert escalation.policy == "life-safety"
     async with db.session() as session:
         with pytest.raises(domain.PersonRequiredError):
-            await flows.apply_action(
+            await apply_action(
                 session, escalation.id, action="ack", actor="bot", by_bot=True, config=config
             )
 
@@ -186,7 +187,7 @@ async def test_only_a_person_stops_a_threat_to_life_page(
     assert (await state_of(db, escalation.id)).cycle >= 2
 
     async with db.session() as session:
-        await flows.apply_action(
+        await apply_action(
             session, escalation.id, action="ack", actor="alice", config=config, now=clock()
         )
     assert await fire(db, config, clock, timedelta(minutes=10)) == []
@@ -200,7 +201,7 @@ async def test_reminders_while_acknowledged_and_snooze_pauses_them(
 ) -> None:
     escalation = await flows.open_for_ticket(db, triaged(), config=config, now=clock())
     async with db.session() as session:
-        await flows.apply_action(
+        await apply_action(
             session, escalation.id, action="ack", actor="bob", config=config, now=clock()
         )
 
@@ -208,7 +209,7 @@ async def test_reminders_while_acknowledged_and_snooze_pauses_them(
     assert (await pages(db, escalation.id))[-1] == ("bob", 0, "reminder")
 
     async with db.session() as session:
-        await flows.snooze(
+        await snooze(
             session, escalation.id, until=clock() + timedelta(hours=3), actor="bob", now=clock()
         )
     assert await fire(db, config, clock, timedelta(hours=1)) == []  # the 1h reminder: snoozed
@@ -218,7 +219,7 @@ async def test_reminders_while_acknowledged_and_snooze_pauses_them(
     assert len(reminders) == 2
 
     async with db.session() as session:
-        await flows.apply_action(session, escalation.id, action="resolve", actor="bob")
+        await apply_action(session, escalation.id, action="resolve", actor="bob")
     assert await fire(db, config, clock, timedelta(hours=2)) == []
 
 
@@ -233,7 +234,7 @@ async def test_sla_at_risk_and_breach_escalate_and_emit_events(
         db, triaged(sla={"resolution_due": due}), config=config, now=clock()
     )
     async with db.session() as session:
-        await flows.apply_action(
+        await apply_action(
             session, escalation.id, action="ack", actor="alice", config=config, now=clock()
         )
 
@@ -257,7 +258,7 @@ async def test_triage_due_times_drive_the_clocks_and_an_ack_stops_first_response
     event.data.resolution_due = START + timedelta(hours=4)
     escalation = await flows.open_for_ticket(db, event, config=config, now=clock())
     async with db.session() as session:
-        await flows.apply_action(
+        await apply_action(
             session, escalation.id, action="ack", actor="alice", config=config, now=clock()
         )
 
@@ -299,7 +300,7 @@ async def test_a_resolved_escalation_ignores_its_sla_clock(
         db, triaged(sla={"resolution_due": START + timedelta(minutes=30)}), config=config
     )
     async with db.session() as session:
-        await flows.apply_action(session, escalation.id, action="resolve", actor="alice")
+        await apply_action(session, escalation.id, action="resolve", actor="alice")
 
     assert await fire(db, config, clock, timedelta(hours=1)) == []
 
@@ -406,11 +407,11 @@ async def test_a_bot_cannot_snooze_a_person_ack_page(
         db, triaged(category="threat_to_life", priority=Priority.P0), config=config, now=clock()
     )
     async with db.session() as session:
-        await flows.apply_action(
+        await apply_action(
             session, escalation.id, action="ack", actor="alice", config=config, now=clock()
         )
         with pytest.raises(domain.PersonRequiredError) as refused:
-            await flows.snooze(
+            await snooze(
                 session,
                 escalation.id,
                 until=clock() + timedelta(minutes=20),

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from services.escalation import domain, flows, store
+from services.escalation.actions import apply_action, reassign
 from services.escalation.config import EscalationConfig, load_config
 from services.escalation.consumer import apply_event
 from services.escalation.notifiers import Sender
@@ -263,11 +264,11 @@ async def test_a_trend_escalation_climbs_acks_and_resolves_like_a_ticket_one(
 
     touched = await flows.fire_due_timers(db, config, now=clock.advance(timedelta(minutes=16)))
     async with db.session() as session:
-        climbed = await flows.apply_action(
+        climbed = await apply_action(
             session, escalation.id, action="ack", actor="lead", config=config, now=clock()
         )
         acked = (climbed.level, climbed.status, climbed.acknowledged_by)
-        await flows.apply_action(
+        await apply_action(
             session, escalation.id, action="resolve", actor="lead", config=config, now=clock()
         )
         final = await store.get_escalation(session, escalation.id)
@@ -304,13 +305,13 @@ async def test_api_timer_and_delivery_events_continue_the_opening_trace(
         finally:
             await sender.close()
         async with db.session() as session:
-            await flows.reassign(
+            await reassign(
                 session, escalation.id, to="bob", actor="ada", config=config, now=clock()
             )
-            await flows.apply_action(
+            await apply_action(
                 session, escalation.id, action="ack", actor="bob", config=config, now=clock()
             )
-            await flows.apply_action(
+            await apply_action(
                 session, escalation.id, action="resolve", actor="bob", config=config, now=clock()
             )
 
@@ -341,7 +342,7 @@ async def test_a_trend_escalation_continues_the_trend_events_trace(
     )
     assert escalation is not None
     async with db.session() as session:
-        await flows.apply_action(
+        await apply_action(
             session, escalation.id, action="ack", actor="bob", config=config, now=clock()
         )
 
