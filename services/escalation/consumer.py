@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import cast
 
-from services.escalation import flows, store
+from services.escalation import flows, opening, source_updates, store
 from services.escalation.config import EscalationConfig
 from services.escalation.domain import (
     Clock,
@@ -45,7 +45,7 @@ def make_batch_handler(state: ServiceState) -> BatchHandler:
             # so each ticket's events still apply in order.
             touched.update(
                 dict.fromkeys(
-                    await flows.open_for_tickets(db, openings, config=config, now=clock())
+                    await opening.open_for_tickets(db, openings, config=config, now=clock())
                 )
             )
             openings.clear()
@@ -72,10 +72,10 @@ async def apply_event(
 ) -> str | None:
     """Apply one event; the id of the escalation it may have changed, if any."""
     if isinstance(event, TicketUpdatedV1):
-        await flows.handle_ticket_update(db, event, config=config, now=now)
+        await source_updates.handle_ticket_update(db, event, config=config, now=now)
         return escalation_id_for(event.data.ticket_id)
     if isinstance(event, TrendDetectedV1):
-        opened = await flows.open_for_trend(db, event, config=config, now=now)
+        opened = await opening.open_for_trend(db, event, config=config, now=now)
         return opened.id if opened is not None else None
     if not isinstance(event, TicketTriagedV1):
         return None
@@ -83,7 +83,7 @@ async def apply_event(
         if event.data.override is None:
             return None
         # A person downgraded it below P1.
-        await flows.resolve_for_downgrade(db, event, config=config, now=now)
+        await source_updates.resolve_for_downgrade(db, event, config=config, now=now)
         return escalation_id_for(event.subject)
-    escalation = await flows.open_for_ticket(db, event, config=config, now=now)
+    escalation = await opening.open_for_ticket(db, event, config=config, now=now)
     return escalation.id

@@ -17,6 +17,7 @@ from services.escalation import flows, store
 from services.escalation.config import EscalationConfig, load_config
 from services.escalation.main import create_app
 from services.escalation.notifiers import Sender
+from services.escalation.opening import open_for_ticket
 from services.escalation.settings import EscalationSettings
 from shared.db import Database
 from shared.events import Priority, Reason, TicketTriagedData, TicketTriagedV1
@@ -82,7 +83,7 @@ async def test_two_scheduler_replicas_never_fire_a_timer_twice(
     first, second = replicas
     clock = FakeClock()
     opened = [
-        await flows.open_for_ticket(first, triaged(), config=config, now=clock()) for _ in range(40)
+        await open_for_ticket(first, triaged(), config=config, now=clock()) for _ in range(40)
     ]
     now = clock.advance(timedelta(minutes=5))
 
@@ -114,8 +115,7 @@ async def test_two_notification_workers_deliver_each_key_once(
     async with running_receiver() as receiver:
         config = load_config(write_escalation_config(tmp_path / "config", receiver=receiver.url))
         opened = [
-            await flows.open_for_ticket(first, triaged(), config=config, now=clock())
-            for _ in range(20)
+            await open_for_ticket(first, triaged(), config=config, now=clock()) for _ in range(20)
         ]
         senders = [Sender(config), Sender(config)]
         try:
@@ -157,7 +157,7 @@ async def test_timers_fire_after_a_restart(
     async with first.router.lifespan_context(first):
         state = first.state.vigil
         config: EscalationConfig = state.extras["config"]
-        escalation = await flows.open_for_ticket(state.db, triaged(), config=config, now=clock())
+        escalation = await open_for_ticket(state.db, triaged(), config=config, now=clock())
     # The process is gone; ten minutes pass; a new process starts.
     clock.advance(timedelta(minutes=10))
 

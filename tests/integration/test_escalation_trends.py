@@ -13,7 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
-from services.escalation import flows, store
+from services.escalation import store
+from services.escalation.opening import open_for_ticket
 from shared.bus import Bus
 from shared.db import Database
 from shared.events import (
@@ -174,7 +175,7 @@ async def test_sla_deadlines_now_counts_on_postgresql(postgres: PostgresDatabase
                     first_response_due=start + timedelta(minutes=first_due),
                 ),
             )
-            await flows.open_for_ticket(db, event, config=None, now=start)
+            await open_for_ticket(db, event, config=None, now=start)
         async with db.session() as session:
             counts = await store.sla_deadlines_now(session, now=start + timedelta(minutes=25))
     finally:

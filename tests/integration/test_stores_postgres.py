@@ -9,10 +9,10 @@ from prometheus_client import CollectorRegistry
 from sqlalchemy import func
 from sqlmodel import select
 
-from services.escalation import flows
 from services.escalation import store as escalation_store
 from services.escalation.actions import apply_action
 from services.escalation.domain import Action, IllegalTransitionError
+from services.escalation.opening import open_for_ticket, open_for_tickets
 from services.metrics import flows as metrics_flows
 from services.metrics import store as metrics_store
 from services.metrics.instruments import BusinessMetrics
@@ -115,7 +115,7 @@ async def test_overlapping_batches_on_two_replicas_decide_each_ticket_once(
 async def test_concurrent_deliveries_open_one_escalation(database: Database) -> None:
     event = triaged()
 
-    opened = await asyncio.gather(*(flows.open_for_ticket(database, event) for _ in range(6)))
+    opened = await asyncio.gather(*(open_for_ticket(database, event) for _ in range(6)))
 
     assert len({escalation.id for escalation in opened}) == 1
     async with database.session() as session:
@@ -128,8 +128,8 @@ async def test_overlapping_batches_open_one_escalation_per_ticket(database: Data
     now = utcnow()
 
     first, second = await asyncio.gather(
-        flows.open_for_tickets(database, events[:8], config=None, now=now),
-        flows.open_for_tickets(database, [*events[4:], events[4]], config=None, now=now),
+        open_for_tickets(database, events[:8], config=None, now=now),
+        open_for_tickets(database, [*events[4:], events[4]], config=None, now=now),
     )
 
     assert first[4:] == second[:4]
@@ -145,7 +145,7 @@ async def test_overlapping_batches_open_one_escalation_per_ticket(database: Data
 
 
 async def test_concurrent_acks_record_one_acknowledgement(database: Database) -> None:
-    escalation = await flows.open_for_ticket(database, triaged())
+    escalation = await open_for_ticket(database, triaged())
 
     async def ack(actor: str) -> str:
         async with database.session() as session:
@@ -166,7 +166,7 @@ async def test_concurrent_acks_record_one_acknowledgement(database: Database) ->
 
 
 async def test_racing_ack_and_resolve_leave_a_consistent_timeline(database: Database) -> None:
-    escalation = await flows.open_for_ticket(database, triaged())
+    escalation = await open_for_ticket(database, triaged())
 
     async def act(action: Action) -> str:
         async with database.session() as session:

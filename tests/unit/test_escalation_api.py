@@ -14,8 +14,9 @@ import pytest
 from fastapi import FastAPI
 from prometheus_client.parser import text_string_to_metric_families
 
-from services.escalation import flows, store
+from services.escalation import store
 from services.escalation.main import create_app
+from services.escalation.opening import open_for_ticket
 from services.escalation.settings import EscalationSettings
 from shared.events import (
     Priority,
@@ -83,7 +84,7 @@ class Api:
             ),
         )
         assert self.state.db is not None
-        escalation = await flows.open_for_ticket(
+        escalation = await open_for_ticket(
             self.state.db, event, config=self.state.extras["config"], now=self.clock()
         )
         self.clock.advance(timedelta(seconds=1))
@@ -692,7 +693,7 @@ async def test_sla_gauges_are_computed_from_the_database_at_scrape_time(
         ),
     )
     assert api.state.db is not None
-    escalation = await flows.open_for_ticket(
+    escalation = await open_for_ticket(
         api.state.db, event, config=api.state.extras["config"], now=start
     )
     first, resolution = ("P1", "first_response_due"), ("P1", "resolution_due")

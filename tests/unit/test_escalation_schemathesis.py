@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 from schemathesis.python import asgi
 
-from services.escalation import flows, store
+from services.escalation import store
 from services.escalation.config import load_config
 from services.escalation.main import create_app
+from services.escalation.opening import open_for_ticket
 from services.escalation.settings import EscalationSettings
 from shared.db import Database
 from shared.events import Priority, Reason, TicketTriagedData, TicketTriagedV1
@@ -52,7 +53,7 @@ async def _seed(url: str, config_dir: Path) -> str:
             triaged_at=clock(),
         ),
     )
-    escalation = await flows.open_for_ticket(db, event, config=load_config(config_dir))
+    escalation = await open_for_ticket(db, event, config=load_config(config_dir))
     await db.dispose()
     return escalation.id
 

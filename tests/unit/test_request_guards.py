@@ -10,8 +10,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from services.escalation import flows
 from services.escalation.main import create_app as create_escalation_app
+from services.escalation.opening import open_for_ticket
 from services.escalation.settings import EscalationSettings
 from services.metrics.main import create_app as create_metrics_app
 from services.metrics.settings import MetricsSettings
@@ -299,9 +299,7 @@ async def test_a_snooze_until_the_first_year_is_422(settings_kwargs: dict[str, A
             ),
         )
         assert state.db is not None
-        escalation = await flows.open_for_ticket(
-            state.db, event, config=state.extras["config"], now=now
-        )
+        escalation = await open_for_ticket(state.db, event, config=state.extras["config"], now=now)
         response = await client.post(
             f"/v1/escalations/{escalation.id}/snooze",
             json={"until": "0001-01-01T00:00:00+01:00"},

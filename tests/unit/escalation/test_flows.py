@@ -15,6 +15,8 @@ from services.escalation import domain, flows, store
 from services.escalation.actions import apply_action, snooze
 from services.escalation.config import EscalationConfig, load_config
 from services.escalation.notifiers import Sender
+from services.escalation.opening import open_for_ticket
+from services.escalation.source_updates import handle_ticket_update
 from shared.db import Database
 from shared.events import (
     Priority,
@@ -119,7 +121,7 @@ async def fire(
 async def test_a_page_nobody_acks_climbs_every_level_repeats_and_stops(
     db: Database, config: EscalationConfig, clock: FakeClock
 ) -> None:
-    escalation = await flows.open_for_ticket(db, triaged(), config=config, now=clock())
+    escalation = await open_for_ticket(db, triaged(), config=config, now=clock())
     assert escalation.policy == "urgent"
     assert escalation.assignee == "alice"
     assert await pages(db, escalation.id) == [("alice", 0, "page")]
@@ -158,7 +160,7 @@ async def test_a_page_nobody_acks_climbs_every_level_repeats_and_stops(
 async def test_an_ack_stops_the_climb(
     db: Database, config: EscalationConfig, clock: FakeClock
 ) -> None:
-    escalation = await flows.open_for_ticket(db, triaged(), config=config, now=clock())
+    escalation = await open_for_ticket(db, triaged(), config=config, now=clock())
     async with db.session() as session:
         await apply_action(
             session, escalation.id, action="ack", actor="alice", config=config, now=clock()
@@ -171,7 +173,7 @@ async def test_an_ack_stops_the_climb(
 async def test_only_a_person_stops_a_threat_to_life_page(
     db: Database, config: EscalationConfig, clock: FakeClock
 ) -> None:
-    escalation = await flows.open_for_ticket(
+    escalation = await open_for_ticket(
         db, triaged(category="threat_to_life", priority=Priority.P0), config=config, now=clock()
     )
     assert escalation.policy == "life-safety"
@@ -199,7 +201,7 @@ async def test_only_a_person_stops_a_threat_to_life_page(
 async def test_reminders_while_acknowledged_and_snooze_pauses_them(
     db: Database, config: EscalationConfig, clock: FakeClock
 ) -> None:
-    escalation = await flows.open_for_ticket(db, triaged(), config=config, now=clock())
+    escalation = await open_for_ticket(db, triaged(), config=config, now=clock())
     async with db.session() as session:
         await apply_action(
             session, escalation.id, action="ack", actor="bob", config=config, now=clock()
@@ -230,7 +232,7 @@ async def test_sla_at_risk_and_breach_escalate_and_emit_events(
     db: Database, config: EscalationConfig, clock: FakeClock
 ) -> None:
     due = START + timedelta(hours=1)
-    escalation = await flows.open_for_ticket(
+    escalation = await open_for_ticket(
         db, triaged(sla={"resolution_due": due}), config=config, now=clock()
     )
     async with db.session() as session:
@@ -256,7 +258,7 @@ async def test_triage_due_times_drive_the_clocks_and_an_ack_stops_first_response
     event = triaged()
     event.data.first_response_due = START + timedelta(minutes=30)
     event.data.resolution_due = START + timedelta(hours=4)
-    escalation = await flows.open_for_ticket(db, event, config=config, now=clock())
+    escalation = await open_for_ticket(db, event, config=config, now=clock())
     async with db.session() as session:
         await apply_action(
             session, escalation.id, action="ack", actor="alice", config=config, now=clock()
@@ -285,7 +287,7 @@ async def test_a_deadline_already_past_at_opening_sets_no_clock(
 ) -> None:
     event = triaged()
     event.data.first_response_due = START
-    escalation = await flows.open_for_ticket(db, event, config=config, now=clock())
+    escalation = await open_for_ticket(db, event, config=config, now=clock())
 
     async with db.session() as session:
         timers = await store.pending_timers(session)
@@ -296,7 +298,7 @@ async def test_a_deadline_already_past_at_opening_sets_no_clock(
 async def test_a_resolved_escalation_ignores_its_sla_clock(
     db: Database, config: EscalationConfig, clock: FakeClock
 ) -> None:
-    escalation = await flows.open_for_ticket(
+    escalation = await open_for_ticket(
         db, triaged(sla={"resolution_due": START + timedelta(minutes=30)}), config=config
     )
     async with db.session() as session:
@@ -312,14 +314,10 @@ async def test_a_source_resolve_resolves_the_escalation(
     db: Database, config: EscalationConfig, clock: FakeClock
 ) -> None:
     event = triaged()
-    escalation = await flows.open_for_ticket(db, event, config=config, now=clock())
+    escalation = await open_for_ticket(db, event, config=config, now=clock())
 
-    await flows.handle_ticket_update(
-        db, updated(event.subject, "resolved"), config=config, now=clock()
-    )
-    await flows.handle_ticket_update(
-        db, updated(event.subject, "resolved"), config=config, now=clock()
-    )
+    await handle_ticket_update(db, updated(event.subject, "resolved"), config=config, now=clock())
+    await handle_ticket_update(db, updated(event.subject, "resolved"), config=config, now=clock())
 
     final = await state_of(db, escalation.id)
     assert (final.status, final.resolved_by) == ("resolved", "source:alertmanager")
@@ -330,11 +328,11 @@ async def test_an_update_before_the_escalation_opens_is_applied_on_open(
     db: Database, config: EscalationConfig, clock: FakeClock
 ) -> None:
     event = triaged()
-    await flows.handle_ticket_update(
+    await handle_ticket_update(
         db, updated(event.subject, "acknowledged"), config=config, now=clock()
     )
 
-    escalation = await flows.open_for_ticket(db, event, config=config, now=clock())
+    escalation = await open_for_ticket(db, event, config=config, now=clock())
 
     final = await state_of(db, escalation.id)
     assert (final.status, final.acknowledged_by) == ("acknowledged", "source:alertmanager")
@@ -344,9 +342,9 @@ async def test_a_source_ack_does_not_stop_a_person_ack_policy(
     db: Database, config: EscalationConfig, clock: FakeClock
 ) -> None:
     event = triaged(category="threat_to_life", priority=Priority.P0)
-    escalation = await flows.open_for_ticket(db, event, config=config, now=clock())
+    escalation = await open_for_ticket(db, event, config=config, now=clock())
 
-    await flows.handle_ticket_update(
+    await handle_ticket_update(
         db, updated(event.subject, "acknowledged"), config=config, now=clock()
     )
 
@@ -359,11 +357,11 @@ async def test_a_source_resolve_is_recorded_but_a_person_ack_page_goes_on(
     db: Database, config: EscalationConfig, clock: FakeClock, action: str
 ) -> None:
     event = triaged(category="threat_to_life", priority=Priority.P0)
-    escalation = await flows.open_for_ticket(db, event, config=config, now=clock())
+    escalation = await open_for_ticket(db, event, config=config, now=clock())
     update = updated(event.subject, action)
 
-    await flows.handle_ticket_update(db, update, config=config, now=clock())
-    await flows.handle_ticket_update(db, update, config=config, now=clock())  # redelivered
+    await handle_ticket_update(db, update, config=config, now=clock())
+    await handle_ticket_update(db, update, config=config, now=clock())  # redelivered
 
     final = await state_of(db, escalation.id)
     assert (final.status, final.resolved_by) == ("open", None)
@@ -378,12 +376,10 @@ async def test_a_source_resolve_before_a_person_ack_page_opens_is_recorded_on_op
     db: Database, config: EscalationConfig, clock: FakeClock
 ) -> None:
     event = triaged(category="threat_to_life", priority=Priority.P0)
-    await flows.handle_ticket_update(
-        db, updated(event.subject, "resolved"), config=config, now=clock()
-    )
+    await handle_ticket_update(db, updated(event.subject, "resolved"), config=config, now=clock())
 
-    escalation = await flows.open_for_ticket(db, event, config=config, now=clock())
-    await flows.open_for_ticket(db, event, config=config, now=clock())  # redelivered
+    escalation = await open_for_ticket(db, event, config=config, now=clock())
+    await open_for_ticket(db, event, config=config, now=clock())  # redelivered
 
     assert (await state_of(db, escalation.id)).status == "open"
     async with db.session() as session:
@@ -403,7 +399,7 @@ async def test_a_source_resolve_before_a_person_ack_page_opens_is_recorded_on_op
 async def test_a_bot_cannot_snooze_a_person_ack_page(
     db: Database, config: EscalationConfig, clock: FakeClock
 ) -> None:
-    escalation = await flows.open_for_ticket(
+    escalation = await open_for_ticket(
         db, triaged(category="threat_to_life", priority=Priority.P0), config=config, now=clock()
     )
     async with db.session() as session:
@@ -447,7 +443,7 @@ async def open_with_receiver(
     config = load_config(
         write_escalation_config(tmp_path / "rconfig", receiver=receiver.url, **kwargs)
     )
-    escalation = await flows.open_for_ticket(db, triaged(), config=config, now=clock())
+    escalation = await open_for_ticket(db, triaged(), config=config, now=clock())
     return config, escalation
 
 

@@ -13,7 +13,9 @@ from services.escalation.actions import apply_action, reassign
 from services.escalation.config import EscalationConfig, load_config
 from services.escalation.consumer import apply_event
 from services.escalation.notifiers import Sender
+from services.escalation.opening import open_for_ticket, open_for_trend
 from services.escalation.policies import match_policy, match_trend
+from services.escalation.source_updates import resolve_for_downgrade
 from shared.config import ConfigError
 from shared.consume import PermanentError
 from shared.db import Database
@@ -204,8 +206,8 @@ async def test_a_matching_trend_opens_one_escalation_and_pages_its_policy(
 ) -> None:
     event = trend_event()
 
-    first = await flows.open_for_trend(db, event, config=config, now=clock())
-    again = await flows.open_for_trend(db, event, config=config, now=clock.advance(timedelta(1)))
+    first = await open_for_trend(db, event, config=config, now=clock())
+    again = await open_for_trend(db, event, config=config, now=clock.advance(timedelta(1)))
 
     assert first is not None
     assert again is not None
@@ -241,7 +243,7 @@ async def test_a_trend_no_policy_matches_opens_nothing(
 ) -> None:
     event = trend_event(category="billing")
 
-    assert await flows.open_for_trend(db, event, config=config, now=clock()) is None
+    assert await open_for_trend(db, event, config=config, now=clock()) is None
     async with db.session() as session:
         assert await store.get_by_ticket(session, event.subject) is None
 
@@ -253,13 +255,13 @@ async def test_a_trend_id_too_long_to_store_is_a_permanent_error(
     event.data.trend_id = "t" * 65
 
     with pytest.raises(PermanentError):
-        await flows.open_for_trend(db, event, config=config, now=clock())
+        await open_for_trend(db, event, config=config, now=clock())
 
 
 async def test_a_trend_escalation_climbs_acks_and_resolves_like_a_ticket_one(
     db: Database, config: EscalationConfig, clock: FakeClock
 ) -> None:
-    escalation = await flows.open_for_trend(db, trend_event(), config=config, now=clock())
+    escalation = await open_for_trend(db, trend_event(), config=config, now=clock())
     assert escalation is not None
 
     touched = await flows.fire_due_timers(db, config, now=clock.advance(timedelta(minutes=16)))
@@ -296,7 +298,7 @@ async def test_api_timer_and_delivery_events_continue_the_opening_trace(
     ticket_id = str(uuid.uuid4())
     async with running_receiver() as receiver:
         config = load_config(write_escalation_config(tmp_path / "r", receiver=receiver.url))
-        escalation = await flows.open_for_ticket(
+        escalation = await open_for_ticket(
             db, triaged(ticket_id=ticket_id, traceparent=parent), config=config, now=clock()
         )
         sender = Sender(config)
@@ -337,7 +339,7 @@ async def test_a_trend_escalation_continues_the_trend_events_trace(
     db: Database, config: EscalationConfig, clock: FakeClock
 ) -> None:
     parent = new_traceparent()
-    escalation = await flows.open_for_trend(
+    escalation = await open_for_trend(
         db, trend_event(traceparent=parent), config=config, now=clock()
     )
     assert escalation is not None
@@ -359,14 +361,14 @@ async def test_an_override_below_p1_resolves_the_escalation_and_stops_its_clocks
 ) -> None:
     ticket_id = str(uuid.uuid4())
     parent = new_traceparent()
-    escalation = await flows.open_for_ticket(
+    escalation = await open_for_ticket(
         db, triaged(ticket_id=ticket_id, traceparent=parent), config=config, now=clock()
     )
     assert await timers_pending(db) == 1  # the first level's ack timeout
     downgrade = triaged(ticket_id=ticket_id, priority=Priority.P3, override_from=Priority.P1)
 
-    resolved = await flows.resolve_for_downgrade(db, downgrade, config=config, now=clock())
-    again = await flows.resolve_for_downgrade(db, downgrade, config=config, now=clock())
+    resolved = await resolve_for_downgrade(db, downgrade, config=config, now=clock())
+    again = await resolve_for_downgrade(db, downgrade, config=config, now=clock())
     touched = await flows.fire_due_timers(db, config, now=clock.advance(timedelta(hours=2)))
 
     assert resolved is not None
@@ -400,7 +402,7 @@ async def test_a_bots_override_below_p1_keeps_a_person_ack_page_going(
     db: Database, config: EscalationConfig, clock: FakeClock
 ) -> None:
     ticket_id = str(uuid.uuid4())
-    escalation = await flows.open_for_ticket(
+    escalation = await open_for_ticket(
         db,
         triaged(ticket_id=ticket_id, category="threat_to_life", priority=Priority.P0),
         config=config,
@@ -441,7 +443,7 @@ async def test_a_persons_override_below_p1_ends_a_person_ack_page(
     db: Database, config: EscalationConfig, clock: FakeClock
 ) -> None:
     ticket_id = str(uuid.uuid4())
-    escalation = await flows.open_for_ticket(
+    escalation = await open_for_ticket(
         db,
         triaged(ticket_id=ticket_id, category="threat_to_life", priority=Priority.P0),
         config=config,
@@ -454,7 +456,7 @@ async def test_a_persons_override_below_p1_ends_a_person_ack_page(
         override_from=Priority.P0,
     )
 
-    resolved = await flows.resolve_for_downgrade(db, downgrade, config=config, now=clock())
+    resolved = await resolve_for_downgrade(db, downgrade, config=config, now=clock())
 
     assert resolved is not None
     assert (resolved.id, resolved.status, resolved.resolved_by) == (
@@ -468,9 +470,7 @@ async def test_a_bots_override_below_p1_resolves_where_the_policy_needs_no_perso
     db: Database, config: EscalationConfig, clock: FakeClock
 ) -> None:
     ticket_id = str(uuid.uuid4())
-    escalation = await flows.open_for_ticket(
-        db, triaged(ticket_id=ticket_id), config=config, now=clock()
-    )
+    escalation = await open_for_ticket(db, triaged(ticket_id=ticket_id), config=config, now=clock())
     assert escalation.policy == "urgent"
     downgrade = triaged(
         ticket_id=ticket_id, priority=Priority.P3, override_from=Priority.P1, by_bot=True
@@ -491,7 +491,7 @@ async def test_a_downgrade_of_a_ticket_without_escalation_changes_nothing(
     ticket_id = str(uuid.uuid4())
     downgrade = triaged(ticket_id=ticket_id, priority=Priority.P4, override_from=Priority.P3)
 
-    assert await flows.resolve_for_downgrade(db, downgrade, config=config, now=clock()) is None
+    assert await resolve_for_downgrade(db, downgrade, config=config, now=clock()) is None
     async with db.session() as session:
         assert await store.get_by_ticket(session, ticket_id) is None
 
@@ -502,7 +502,7 @@ async def test_an_override_up_to_p1_opens_an_escalation(
     ticket_id = str(uuid.uuid4())
     upgrade = triaged(ticket_id=ticket_id, priority=Priority.P0, override_from=Priority.P3)
 
-    escalation = await flows.open_for_ticket(db, upgrade, config=config, now=clock())
+    escalation = await open_for_ticket(db, upgrade, config=config, now=clock())
 
     assert (escalation.status, escalation.priority, escalation.policy) == ("open", "P0", "urgent")
     assert [e["type"] for e in await events_of(db, escalation.id)] == ["vigil.escalation.opened.v1"]
