@@ -54,7 +54,10 @@ def test_report_and_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) 
 
     out = capsys.readouterr().out
     assert "threat_to_life       1.000   0.500" in out
-    assert "expected threat_to_life, got none: kill the process" in out
+    assert (
+        "[en] expected threat_to_life, got none (decided P3 other, queue support-general): "
+        "kill the process"
+    ) in out
     assert "errors: 1" in report(load(path), show_errors=False)
 
 
