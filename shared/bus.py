@@ -16,7 +16,12 @@ from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import CommitFailedError, KafkaError, TopicAlreadyExistsError
+from aiokafka.errors import (
+    CommitFailedError,
+    IllegalStateError,
+    KafkaError,
+    TopicAlreadyExistsError,
+)
 from aiokafka.protocol.metadata import MetadataRequest
 
 from shared.settings import VigilSettings
@@ -64,11 +69,13 @@ class Consumer(ABC):
         """Leave the group without committing: whatever was not committed is redelivered."""
 
     @abstractmethod
-    async def getmany(self, *, timeout_ms: int, max_records: int) -> list[Message]: ...
+    async def getmany(self, *, timeout_ms: int, max_records: int) -> list[Message]:
+        """The next batch; raises BusUnavailableError when the broker cannot be read."""
 
     @abstractmethod
     async def commit(self) -> None:
-        """Commit the position after everything returned by ``getmany`` so far."""
+        """Commit the position after everything returned by ``getmany`` so far; raises
+        BusUnavailableError when the broker refused it (the next commit covers it)."""
 
     @abstractmethod
     async def lag(self) -> dict[PartitionKey, int]:
@@ -343,7 +350,10 @@ class KafkaConsumer(Consumer):
         await self._consumer.stop()
 
     async def getmany(self, *, timeout_ms: int, max_records: int) -> list[Message]:
-        records = await self._consumer.getmany(timeout_ms=timeout_ms, max_records=max_records)
+        try:
+            records = await self._consumer.getmany(timeout_ms=timeout_ms, max_records=max_records)
+        except KafkaError as error:
+            raise BusUnavailableError(f"fetch failed: {error!r}") from error
         batch: list[Message] = []
         for partition_records in records.values():
             for record in partition_records:
@@ -362,10 +372,13 @@ class KafkaConsumer(Consumer):
     async def commit(self) -> None:
         try:
             await self._consumer.commit()
-        except CommitFailedError as error:
-            # A rebalance took the partitions away: their new owner re-reads the batch, and
-            # every handler is idempotent, so this costs only repeated work.
+        except (CommitFailedError, IllegalStateError) as error:
+            # A rebalance took the partitions away or is still handing them out (no
+            # assignment): whoever owns them next re-reads the batch, and every handler is
+            # idempotent, so this costs only repeated work.
             logger.warning("offset commit failed after rebalance", extra={"error": str(error)})
+        except KafkaError as error:
+            raise BusUnavailableError(f"offset commit failed: {error!r}") from error
 
     async def lag(self) -> dict[PartitionKey, int]:
         # Asked of the broker, not read from the last fetch: a loop stuck on one batch

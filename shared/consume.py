@@ -126,7 +126,7 @@ class ConsumeLoop:
         lag_task = asyncio.create_task(self._refresh_lag(), name="consumer-lag")
         try:
             while not self._stopping.is_set():
-                batch = await self._consumer.getmany(timeout_ms=200, max_records=self._batch_size)
+                batch = await self._fetch()
                 deliveries = [
                     delivery for message in batch if (delivery := await self._decode(message))
                 ]
@@ -135,7 +135,7 @@ class ConsumeLoop:
                         with ticket_context(ticket_id=event.subject, traceparent=event.traceparent):
                             await self._handle_with_retries(event, message)
                 if batch:
-                    await self._consumer.commit()
+                    await self._commit()
         except _StopRequestedError:
             logger.info("consumer stopped mid-batch; uncommitted messages will be redelivered")
         finally:
@@ -143,6 +143,30 @@ class ConsumeLoop:
             with contextlib.suppress(asyncio.CancelledError):
                 await lag_task
             await self._consumer.stop()
+
+    async def _fetch(self) -> list[Message]:
+        """The next batch, waiting out a broker that cannot be read: the loop must outlive
+        any outage, or the service consumes nothing ever again."""
+        failed = False
+        while True:
+            try:
+                batch = await self._consumer.getmany(timeout_ms=200, max_records=self._batch_size)
+            except BusUnavailableError as error:
+                failed = True
+                await self._backoff(self._transient.failed(error))
+                continue
+            if failed:
+                self._transient.succeeded()
+            return batch
+
+    async def _commit(self) -> None:
+        """A refused commit is not retried: the next batch's commit covers these offsets, and
+        if the partitions move first their new owner redelivers the batch (handlers are
+        idempotent)."""
+        try:
+            await self._consumer.commit()
+        except BusUnavailableError as error:
+            logger.warning("offsets not committed; the next commit covers them", extra=_why(error))
 
     async def _refresh_lag(self) -> None:
         """Committed offsets against the end of each partition, beside the loop rather than in

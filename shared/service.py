@@ -106,6 +106,7 @@ def create_service_app(
             state.consumer_task = asyncio.create_task(
                 state.consume_loop.run(), name=f"{state.service}-consumer"
             )
+            state.consumer_task.add_done_callback(_log_consumer_death)
         logger.info("service started", extra={"port": state.settings.port_of(state.service)})
         try:
             yield
@@ -133,6 +134,15 @@ def create_service_app(
     return app
 
 
+def _log_consumer_death(task: "asyncio.Task[None]") -> None:
+    """Said when it happens, not at shutdown: /readyz fails from now on, and the log says why."""
+    if not task.cancelled() and (error := task.exception()) is not None:
+        logger.critical(
+            "consumer stopped; this process consumes nothing until it is restarted",
+            exc_info=error,
+        )
+
+
 async def _shutdown(
     state: ServiceState, *, tasks: list["asyncio.Task[None]"], owns_bus: bool
 ) -> None:
@@ -142,8 +152,8 @@ async def _shutdown(
             await asyncio.wait_for(state.consumer_task, SHUTDOWN_GRACE_SECONDS)
         except TimeoutError:
             logger.error("consumer did not stop in time; cancelled")
-        except Exception:
-            logger.exception("consumer task had failed")
+        except Exception:  # already logged by _log_consumer_death
+            pass
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)

@@ -321,6 +321,19 @@ async def metric_samples(stack: Stack) -> dict[tuple[str, tuple[tuple[str, str],
     return samples
 
 
+async def readiness_of(stack: Stack) -> dict[str, str]:
+    """Each service's /readyz answer, to tell a dead or stalled consumer from a slow one."""
+    answers: dict[str, str] = {}
+    async with httpx.AsyncClient(timeout=5) as client:
+        for service in stack.ports:
+            try:
+                response = await client.get(f"{stack.url(service)}/readyz")
+                answers[service] = f"{response.status_code} {response.text}"
+            except httpx.TransportError as error:
+                answers[service] = repr(error)
+    return answers
+
+
 def total(samples: dict[tuple[str, tuple[tuple[str, str], ...]], float], name: str) -> float:
     return sum(value for (sample_name, _), value in samples.items() if sample_name == name)
 
@@ -336,7 +349,10 @@ async def wait_for_counts(
         if totals == expected:
             return samples
         if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"counters {totals} != {expected}\n{stack.logs()}")
+            readiness = await readiness_of(stack)
+            raise AssertionError(
+                f"counters {totals} != {expected}\nreadyz {readiness}\n{stack.logs()}"
+            )
         await asyncio.sleep(0.5)
 
 

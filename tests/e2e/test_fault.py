@@ -125,12 +125,18 @@ async def triaged_now(stack: Stack) -> float:
     return total(await metric_samples(stack), "vigil_tickets_triaged_total")
 
 
-async def test_triage_killed_mid_stream_loses_and_duplicates_nothing(distributed: Stack) -> None:
+async def start_stream(
+    stack: Stack, *, count: int = REPORTS, triaged_before_fault: int = 100
+) -> tuple["asyncio.Task[list[SentReport]]", SendStats]:
+    """Reports flowing from 8 senders, once ``triaged_before_fault`` of them are through."""
     stats = SendStats()
-    sending = asyncio.create_task(
-        send_reports(distributed, count=REPORTS, concurrency=8, stats=stats)
-    )
-    await wait_until(distributed, counter="vigil_tickets_triaged_total", at_least=100)
+    sending = asyncio.create_task(send_reports(stack, count=count, concurrency=8, stats=stats))
+    await wait_until(stack, counter="vigil_tickets_triaged_total", at_least=triaged_before_fault)
+    return sending, stats
+
+
+async def test_triage_killed_mid_stream_loses_and_duplicates_nothing(distributed: Stack) -> None:
+    sending, stats = await start_stream(distributed)
 
     distributed.processes["triage"].kill()
     triaged_at_kill = await triaged_now(distributed)
@@ -150,11 +156,7 @@ async def test_triage_killed_mid_stream_loses_and_duplicates_nothing(distributed
 async def test_broker_killed_mid_stream_loses_and_duplicates_nothing(
     distributed: Stack, local_broker: None
 ) -> None:
-    stats = SendStats()
-    sending = asyncio.create_task(
-        send_reports(distributed, count=REPORTS, concurrency=8, stats=stats)
-    )
-    await wait_until(distributed, counter="vigil_tickets_triaged_total", at_least=100)
+    sending, stats = await start_stream(distributed)
 
     await asyncio.to_thread(run_script, KAFKA_SH, "kill")
     await wait_for_readyz(distributed.url("intake"), status=503)
@@ -175,11 +177,7 @@ async def test_broker_killed_mid_stream_loses_and_duplicates_nothing(
 async def test_postgres_stopped_for_a_while_loses_and_duplicates_nothing(
     distributed: Stack, local_postgres: None
 ) -> None:
-    stats = SendStats()
-    sending = asyncio.create_task(
-        send_reports(distributed, count=REPORTS, concurrency=8, stats=stats)
-    )
-    await wait_until(distributed, counter="vigil_tickets_triaged_total", at_least=100)
+    sending, stats = await start_stream(distributed)
 
     await asyncio.to_thread(run_script, PG_SH, "stop")
     # Triage cannot store decisions: it says so, and waits (nothing is dead-lettered).
@@ -201,11 +199,7 @@ async def test_one_of_two_triage_replicas_killed_loses_and_duplicates_nothing(
     replica.start()
     replica_url = f"http://127.0.0.1:{distributed.replica_ports['triage-2']}"
     await wait_for_readyz(replica_url, status=200)
-    stats = SendStats()
-    sending = asyncio.create_task(
-        send_reports(distributed, count=REPORTS, concurrency=8, stats=stats)
-    )
-    await wait_until(distributed, counter="vigil_tickets_triaged_total", at_least=150)
+    sending, stats = await start_stream(distributed, triaged_before_fault=150)
 
     distributed.processes["triage"].kill()
     distributed.ports["triage"] = distributed.replica_ports["triage-2"]  # the survivor answers
@@ -263,9 +257,7 @@ async def read_dead_letters(bootstrap: str, topic: str, *, count: int) -> list[d
 async def test_poison_is_dead_lettered_once_per_group_and_the_good_reports_all_pass(
     distributed: Stack, kafka_bootstrap: str, kafka_topics: str
 ) -> None:
-    stats = SendStats()
-    sending = asyncio.create_task(send_reports(distributed, count=300, concurrency=8, stats=stats))
-    await wait_until(distributed, counter="vigil_tickets_triaged_total", at_least=50)
+    sending, stats = await start_stream(distributed, count=300, triaged_before_fault=50)
 
     topic = f"{kafka_topics}{TICKETS_RECEIVED}"
     poison = poison_messages()
