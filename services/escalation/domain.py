@@ -1,5 +1,6 @@
 """Escalation's pure logic: who gets an escalation, its id, the state machine, SLA clocks,
-the audit snapshot and the errors of the on-call actions. Nothing here touches a database.
+the audit snapshot, what a fired timer decides (climb, remind, act on an SLA clock) and
+the errors of the on-call actions. Nothing here touches a database.
 
     open ──ack──▶ acknowledged ──resolve──▶ resolved
       └────────────────resolve────────────────┘
@@ -21,7 +22,9 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from services.escalation import store
-from services.escalation.policies import PersonOnly
+from services.escalation.config import EscalationConfig, Policy
+from services.escalation.policies import PersonOnly, Step, level_users, next_step
+from shared.db import aware
 from shared.events import (
     EscalationStatus,
     Priority,
@@ -182,3 +185,107 @@ _ALLOWED_FROM: dict[str, frozenset[EscalationStatus]] = {
 def check_allowed(status: EscalationStatus, operation: Literal["reassign", "snooze"]) -> None:
     if status not in _ALLOWED_FROM[operation]:
         raise IllegalTransitionError(status=status, action=operation)
+
+
+# --- paging decisions: what a fired timer does ------------------------------------------------
+
+
+def ack_timeout_step(
+    policy: Policy | None, escalation: store.Escalation, timer: store.EscalationTimer
+) -> Step | Literal["stale", "exhausted"]:
+    """The level an ack timeout climbs to; "stale" if the escalation was acknowledged,
+    resolved or already climbed past the timer's round, "exhausted" if no level is left."""
+    if escalation.status != "open" or (escalation.level, escalation.cycle) != (
+        timer.level,
+        timer.cycle,
+    ):
+        return "stale"
+    step = next_step(policy, level=timer.level, cycle=timer.cycle) if policy else None
+    return "exhausted" if step is None else step
+
+
+@dataclass(frozen=True)
+class Climb:
+    """A climb to ``step``: whom it pages, and the compare-and-set that makes it happen once
+    (``changes`` apply only while the escalation still holds ``expected``)."""
+
+    step: Step
+    users: list[str]
+    expected: dict[str, Any]
+    changes: dict[str, Any]
+
+
+def plan_climb(
+    config: EscalationConfig,
+    policy: Policy,
+    escalation: store.Escalation,
+    step: Step,
+    *,
+    now: datetime,
+) -> Climb:
+    """An open escalation is assigned to the level's first user; an acknowledged one (an
+    SLA clock climbing it) keeps its assignee."""
+    users = level_users(config, policy, level=step.level, at=now)
+    changes: dict[str, Any] = {"level": step.level, "cycle": step.cycle}
+    if escalation.status == "open" and users:
+        changes["assignee"] = users[0]
+    expected = {"status": escalation.status, "level": escalation.level, "cycle": escalation.cycle}
+    return Climb(step=step, users=users, expected=expected, changes=changes)
+
+
+@dataclass(frozen=True)
+class Remind:
+    """Page ``users`` again (the assignee, if configured); the next reminder is due at
+    ``next_due`` (None: the policy has no reminder interval)."""
+
+    users: list[str]
+    next_due: datetime | None
+
+
+@dataclass(frozen=True)
+class Snoozed:
+    """Snoozed: no page now, the reminder moves to the end of the snooze."""
+
+    until: datetime
+
+
+def reminder_decision(
+    config: EscalationConfig,
+    policy: Policy | None,
+    escalation: store.Escalation,
+    *,
+    now: datetime,
+) -> Remind | Snoozed | None:
+    """What a reminder timer does; None when the escalation is no longer acknowledged."""
+    if escalation.status != "acknowledged":
+        return None
+    if escalation.snoozed_until is not None and aware(escalation.snoozed_until) > now:
+        return Snoozed(until=aware(escalation.snoozed_until))
+    users = (
+        [escalation.assignee] if escalation.assignee and config.user(escalation.assignee) else []
+    )
+    interval = policy.reminder_interval if policy is not None else None
+    return Remind(users=users, next_due=now + interval if interval is not None else None)
+
+
+@dataclass(frozen=True)
+class SlaAction:
+    """An SLA clock that still matters: climb to ``step`` if there is one (and the climb
+    wins), else record ``reason`` as an escalation on the current level."""
+
+    reason: str
+    step: Step | None
+
+
+def sla_action(
+    policy: Policy | None, escalation: store.Escalation, timer: store.EscalationTimer
+) -> SlaAction | None:
+    """None when the clock no longer matters: resolved, or a first-response deadline of an
+    escalation that was acknowledged (the first response happened)."""
+    if escalation.status == "resolved":
+        return None
+    if timer.detail == FIRST_RESPONSE and escalation.status != "open":
+        return None
+    reason = f"{timer.kind}:{timer.detail}" if timer.detail else timer.kind
+    step = next_step(policy, level=escalation.level, cycle=escalation.cycle) if policy else None
+    return SlaAction(reason=reason, step=step)

@@ -4,31 +4,19 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
-
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.escalation import store
-from services.escalation.config import EscalationConfig, Policy
+from services.escalation.config import EscalationConfig
 from services.escalation.domain import (
-    FIRST_RESPONSE,
     Clock,
-    snapshot,
 )
 from services.escalation.notifiers import Outcome, Page, Sender
 from services.escalation.policies import (
-    Step,
-    level_users,
-    next_step,
     retry_delay,
 )
 from services.escalation.records import (
-    ack_timer,
     audit,
-    escalated_row,
     event_row,
-    pages,
-    reminder_timer,
 )
 from shared.bus import BusUnavailableError, Outgoing
 from shared.db import Database, aware
@@ -46,197 +34,6 @@ logger = logging.getLogger(__name__)
 
 
 # --- timers -------------------------------------------------------------------------------
-
-
-async def fire_due_timers(
-    db: Database, config: EscalationConfig, *, now: datetime, limit: int = 100
-) -> list[str]:
-    """Fire what is due; returns the escalations touched. Each timer is marked fired in the
-    same transaction as its effects, so it fires exactly once across replicas."""
-    touched: list[str] = []
-    async with db.session() as session:
-        timers = await store.claim_due_timers(session, now=now, limit=limit)
-        for timer in timers:
-            assert timer.id is not None
-            if not await store.mark_timer_fired(session, timer.id, now=now):
-                continue
-            escalation = await store.get_escalation(session, timer.escalation_id)
-            if escalation is not None and await _fire(session, config, escalation, timer, now):
-                touched.append(escalation.id)
-        await session.commit()
-    return touched
-
-
-async def _fire(
-    session: AsyncSession,
-    config: EscalationConfig,
-    escalation: store.Escalation,
-    timer: store.EscalationTimer,
-    now: datetime,
-) -> bool:
-    policy = config.policy(escalation.policy)
-    if timer.kind == "ack_timeout":
-        if escalation.status != "open" or (escalation.level, escalation.cycle) != (
-            timer.level,
-            timer.cycle,
-        ):
-            return False  # acknowledged, resolved or already climbed: stale
-        step = next_step(policy, level=timer.level, cycle=timer.cycle) if policy else None
-        if step is None:
-            session.add(
-                audit(
-                    escalation,
-                    actor="system",
-                    action="policy_exhausted",
-                    at=now,
-                    detail="every level was paged without an acknowledgement",
-                )
-            )
-            return True
-        assert policy is not None
-        return await _climb(
-            session, config, policy, escalation, step, now=now, reason="ack_timeout"
-        )
-    if timer.kind == "reminder":
-        return await _remind(session, config, policy, escalation, now=now)
-    if timer.kind in ("sla_at_risk", "sla_breached"):
-        return await _sla(session, config, policy, escalation, timer, now=now)
-    logger.error("unknown timer kind", extra={"kind": timer.kind})
-    return False
-
-
-async def _climb(
-    session: AsyncSession,
-    config: EscalationConfig,
-    policy: Policy,
-    escalation: store.Escalation,
-    step: Step,
-    *,
-    now: datetime,
-    reason: str,
-) -> bool:
-    users = level_users(config, policy, level=step.level, at=now)
-    before = snapshot(escalation)
-    changes: dict[str, Any] = {"level": step.level, "cycle": step.cycle}
-    if escalation.status == "open" and users:
-        changes["assignee"] = users[0]
-    won = await store.change_escalation_if(
-        session,
-        escalation.id,
-        expected={
-            "status": escalation.status,
-            "level": escalation.level,
-            "cycle": escalation.cycle,
-        },
-        changes=changes,
-    )
-    if not won:
-        return False
-    await session.refresh(escalation)
-    targets = ",".join(target.label for target in policy.levels[step.level].targets)
-    session.add(escalated_row(escalation, at=now, level=step.level, target=targets, reason=reason))
-    session.add(
-        audit(
-            escalation,
-            actor="system",
-            action="escalated",
-            at=now,
-            before=before,
-            after=snapshot(escalation),
-            detail=reason,
-        )
-    )
-    for row in pages(
-        config,
-        escalation,
-        users=users,
-        level=step.level,
-        reason=reason,
-        round_key=f"L{step.level}C{step.cycle}",
-        now=now,
-    ):
-        if isinstance(row, store.Notification):
-            await store.add_notification_once(session, row)
-        else:
-            session.add(row)
-    if escalation.status == "open":
-        await store.add_timer_once(
-            session, ack_timer(escalation, policy, level=step.level, cycle=step.cycle, now=now)
-        )
-    return True
-
-
-async def _remind(
-    session: AsyncSession,
-    config: EscalationConfig,
-    policy: Policy | None,
-    escalation: store.Escalation,
-    *,
-    now: datetime,
-) -> bool:
-    if escalation.status != "acknowledged":
-        return False
-    if escalation.snoozed_until is not None and aware(escalation.snoozed_until) > now:
-        await store.add_timer_once(
-            session, reminder_timer(escalation, due=aware(escalation.snoozed_until))
-        )
-        return False
-    users = (
-        [escalation.assignee] if escalation.assignee and config.user(escalation.assignee) else []
-    )
-    session.add(
-        audit(
-            escalation,
-            actor="system",
-            action="reminder",
-            at=now,
-            detail="acknowledged but not resolved",
-        )
-    )
-    for row in pages(
-        config,
-        escalation,
-        users=users,
-        level=escalation.level,
-        reason="reminder",
-        round_key=f"reminder:{now.isoformat()}",
-        now=now,
-    ):
-        if isinstance(row, store.Notification):
-            await store.add_notification_once(session, row)
-        else:
-            session.add(row)
-    if policy is not None and policy.reminder_interval is not None:
-        await store.add_timer_once(
-            session, reminder_timer(escalation, due=now + policy.reminder_interval)
-        )
-    return True
-
-
-async def _sla(
-    session: AsyncSession,
-    config: EscalationConfig,
-    policy: Policy | None,
-    escalation: store.Escalation,
-    timer: store.EscalationTimer,
-    *,
-    now: datetime,
-) -> bool:
-    if escalation.status == "resolved":
-        return False
-    if timer.detail == FIRST_RESPONSE and escalation.status != "open":
-        return False  # acknowledged: the first response happened
-    reason = f"{timer.kind}:{timer.detail}" if timer.detail else timer.kind
-    step = next_step(policy, level=escalation.level, cycle=escalation.cycle) if policy else None
-    if (
-        policy is not None
-        and step is not None
-        and await _climb(session, config, policy, escalation, step, now=now, reason=reason)
-    ):
-        return True
-    session.add(escalated_row(escalation, at=now, level=escalation.level, reason=reason))
-    session.add(audit(escalation, actor="system", action="escalated", at=now, detail=reason))
-    return True
 
 
 # --- notifications ----------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from services.escalation import api, consumer, flows, store
+from services.escalation import api, consumer, flows, store, timers
 from services.escalation.config import EscalationConfig, load_config
 from services.escalation.domain import Clock
 from services.escalation.notifiers import Sender
@@ -180,7 +180,7 @@ async def run_timer_scheduler(state: ServiceState) -> None:
 
     async def one_pass() -> None:
         now = clock_of(state)()
-        for escalation_id in set(await flows.fire_due_timers(db, config_of(state), now=now)):
+        for escalation_id in set(await timers.fire_due_timers(db, config_of(state), now=now)):
             await flows.publish_pending(state, escalation_id)
 
     await _loop("timers", settings.timer_interval_seconds, one_pass)

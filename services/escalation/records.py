@@ -1,4 +1,5 @@
-"""Pure row and event builders: outbox events, audit entries, pages and timers.
+"""Pure row and event builders: outbox events, audit entries, pages and timers, and the
+rows of a fired timer's decision (:mod:`services.escalation.domain` decides, this builds).
 
 Nothing here touches a database: each function returns rows the caller adds to its session.
 """
@@ -10,7 +11,7 @@ from sqlmodel import SQLModel
 
 from services.escalation import store
 from services.escalation.config import EscalationConfig, Policy
-from services.escalation.domain import sla_at_risk_time
+from services.escalation.domain import Climb, Remind, sla_at_risk_time, snapshot
 from shared.events import (
     EscalationAcknowledgedV1,
     EscalationData,
@@ -225,3 +226,95 @@ def sla_timers(
                 )
             )
     return timers
+
+
+# --- the rows of a fired timer ------------------------------------------------------------------
+
+
+def exhausted_rows(escalation: store.Escalation, *, now: datetime) -> list[SQLModel]:
+    return [
+        audit(
+            escalation,
+            actor="system",
+            action="policy_exhausted",
+            at=now,
+            detail="every level was paged without an acknowledgement",
+        )
+    ]
+
+
+def climb_rows(
+    config: EscalationConfig,
+    policy: Policy,
+    escalation: store.Escalation,
+    climb: Climb,
+    *,
+    before: str,
+    reason: str,
+    now: datetime,
+) -> list[SQLModel]:
+    """A climb that won, from the escalation after the change: its escalated event, audit
+    entry, the level's pages and (while open) the next ack timer."""
+    step = climb.step
+    targets = ",".join(target.label for target in policy.levels[step.level].targets)
+    rows: list[SQLModel] = [
+        escalated_row(escalation, at=now, level=step.level, target=targets, reason=reason),
+        audit(
+            escalation,
+            actor="system",
+            action="escalated",
+            at=now,
+            before=before,
+            after=snapshot(escalation),
+            detail=reason,
+        ),
+    ]
+    rows += pages(
+        config,
+        escalation,
+        users=climb.users,
+        level=step.level,
+        reason=reason,
+        round_key=f"L{step.level}C{step.cycle}",
+        now=now,
+    )
+    if escalation.status == "open":
+        rows.append(ack_timer(escalation, policy, level=step.level, cycle=step.cycle, now=now))
+    return rows
+
+
+def reminder_rows(
+    config: EscalationConfig, escalation: store.Escalation, remind: Remind, *, now: datetime
+) -> list[SQLModel]:
+    """A reminder's audit entry, its pages and the next reminder."""
+    rows: list[SQLModel] = [
+        audit(
+            escalation,
+            actor="system",
+            action="reminder",
+            at=now,
+            detail="acknowledged but not resolved",
+        )
+    ]
+    rows += pages(
+        config,
+        escalation,
+        users=remind.users,
+        level=escalation.level,
+        reason="reminder",
+        round_key=f"reminder:{now.isoformat()}",
+        now=now,
+    )
+    if remind.next_due is not None:
+        rows.append(reminder_timer(escalation, due=remind.next_due))
+    return rows
+
+
+def sla_escalated_rows(
+    escalation: store.Escalation, *, reason: str, now: datetime
+) -> list[SQLModel]:
+    """An SLA clock with no level to climb to: an escalated event on the current level."""
+    return [
+        escalated_row(escalation, at=now, level=escalation.level, reason=reason),
+        audit(escalation, actor="system", action="escalated", at=now, detail=reason),
+    ]

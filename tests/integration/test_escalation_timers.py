@@ -19,6 +19,7 @@ from services.escalation.main import create_app
 from services.escalation.notifiers import Sender
 from services.escalation.opening import open_for_ticket
 from services.escalation.settings import EscalationSettings
+from services.escalation.timers import fire_due_timers
 from shared.db import Database
 from shared.events import Priority, Reason, TicketTriagedData, TicketTriagedV1
 from tests.conftest import PostgresDatabases
@@ -89,7 +90,7 @@ async def test_two_scheduler_replicas_never_fire_a_timer_twice(
 
     async def replica(db: Database) -> list[str]:
         fired: list[str] = []
-        while batch := await flows.fire_due_timers(db, config, now=now, limit=3):
+        while batch := await fire_due_timers(db, config, now=now, limit=3):
             fired += batch
         return fired
 

@@ -17,6 +17,7 @@ from services.escalation.config import EscalationConfig, load_config
 from services.escalation.notifiers import Sender
 from services.escalation.opening import open_for_ticket
 from services.escalation.source_updates import handle_ticket_update
+from services.escalation.timers import fire_due_timers
 from shared.db import Database
 from shared.events import (
     Priority,
@@ -112,7 +113,7 @@ async def pages(db: Database, escalation_id: str) -> list[tuple[str, int, str]]:
 async def fire(
     db: Database, config: EscalationConfig, clock: FakeClock, delta: timedelta
 ) -> list[str]:
-    return await flows.fire_due_timers(db, config, now=clock.advance(delta))
+    return await fire_due_timers(db, config, now=clock.advance(delta))
 
 
 # --- climbing -------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from services.escalation.notifiers import Sender
 from services.escalation.opening import open_for_ticket, open_for_trend
 from services.escalation.policies import match_policy, match_trend
 from services.escalation.source_updates import resolve_for_downgrade
+from services.escalation.timers import fire_due_timers
 from shared.config import ConfigError
 from shared.consume import PermanentError
 from shared.db import Database
@@ -264,7 +265,7 @@ async def test_a_trend_escalation_climbs_acks_and_resolves_like_a_ticket_one(
     escalation = await open_for_trend(db, trend_event(), config=config, now=clock())
     assert escalation is not None
 
-    touched = await flows.fire_due_timers(db, config, now=clock.advance(timedelta(minutes=16)))
+    touched = await fire_due_timers(db, config, now=clock.advance(timedelta(minutes=16)))
     async with db.session() as session:
         climbed = await apply_action(
             session, escalation.id, action="ack", actor="lead", config=config, now=clock()
@@ -369,7 +370,7 @@ async def test_an_override_below_p1_resolves_the_escalation_and_stops_its_clocks
 
     resolved = await resolve_for_downgrade(db, downgrade, config=config, now=clock())
     again = await resolve_for_downgrade(db, downgrade, config=config, now=clock())
-    touched = await flows.fire_due_timers(db, config, now=clock.advance(timedelta(hours=2)))
+    touched = await fire_due_timers(db, config, now=clock.advance(timedelta(hours=2)))
 
     assert resolved is not None
     assert again is not None
@@ -420,7 +421,7 @@ async def test_a_bots_override_below_p1_keeps_a_person_ack_page_going(
     # Through the consumer's dispatch, twice: a redelivery must not add a second entry.
     for _ in range(2):
         assert await apply_event(db, downgrade, config=config, now=clock()) == escalation.id
-    touched = await flows.fire_due_timers(db, config, now=clock.advance(timedelta(minutes=5)))
+    touched = await fire_due_timers(db, config, now=clock.advance(timedelta(minutes=5)))
 
     async with db.session() as session:
         after = await store.get_escalation(session, escalation.id)
