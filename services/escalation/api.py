@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal, cast
 from fastapi import APIRouter, Header, Query
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
-from services.escalation import actions, flows, store
+from services.escalation import actions, outbox, store
 from services.escalation.config import EscalationConfig
 from services.escalation.domain import (
     Action,
@@ -347,7 +347,7 @@ async def _act(
         raise _conflict(error) from error
     except PersonRequiredError as error:
         raise _person_required(error) from error
-    await flows.publish_pending(state, escalation_id)
+    await outbox.publish_pending(state, escalation_id)
     return _out(escalation)
 
 
@@ -398,7 +398,7 @@ async def reassign(
         raise _NOT_FOUND from error
     except IllegalTransitionError as error:
         raise _conflict(error) from error
-    await flows.publish_pending(state, escalation_id)
+    await outbox.publish_pending(state, escalation_id)
     return _out(escalation)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import cast
 
-from services.escalation import flows, opening, source_updates, store
+from services.escalation import opening, outbox, source_updates, store
 from services.escalation.config import EscalationConfig
 from services.escalation.domain import (
     Clock,
@@ -62,7 +62,7 @@ def make_batch_handler(state: ServiceState) -> BatchHandler:
                 touched[escalation_id] = None
         if openings:
             await open_pending()
-        await flows.publish_pending_of(state, list(touched))
+        await outbox.publish_pending_of(state, list(touched))
 
     return handle
 

@@ -15,7 +15,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from services.escalation import api, consumer, flows, store, timers
+from services.escalation import api, consumer, delivery, outbox, store, timers
 from services.escalation.config import EscalationConfig, load_config
 from services.escalation.domain import Clock
 from services.escalation.notifiers import Sender
@@ -168,7 +168,7 @@ async def _loop(name: str, interval: float, one_pass: Callable[[], Awaitable[obj
 async def run_outbox_relay(state: ServiceState) -> None:
     settings = cast(EscalationSettings, state.settings)
     await _loop(
-        "outbox", settings.outbox_relay_interval_seconds, lambda: flows.relay_unpublished(state)
+        "outbox", settings.outbox_relay_interval_seconds, lambda: outbox.relay_unpublished(state)
     )
 
 
@@ -181,7 +181,7 @@ async def run_timer_scheduler(state: ServiceState) -> None:
     async def one_pass() -> None:
         now = clock_of(state)()
         for escalation_id in set(await timers.fire_due_timers(db, config_of(state), now=now)):
-            await flows.publish_pending(state, escalation_id)
+            await outbox.publish_pending(state, escalation_id)
 
     await _loop("timers", settings.timer_interval_seconds, one_pass)
 
@@ -197,11 +197,11 @@ async def run_notification_worker(state: ServiceState) -> None:
         instruments.notifications.labels(channel, outcome).inc()
 
     async def one_pass() -> None:
-        touched = await flows.deliver_due(
+        touched = await delivery.deliver_due(
             db, config_of(state), sender, clock=clock_of(state), on_final=count
         )
         for escalation_id in set(touched):
-            await flows.publish_pending(state, escalation_id)
+            await outbox.publish_pending(state, escalation_id)
 
     try:
         await _loop("notifications", settings.notification_interval_seconds, one_pass)

@@ -13,8 +13,9 @@ from typing import Any
 import httpx
 import pytest
 
-from services.escalation import flows, store
+from services.escalation import store
 from services.escalation.config import EscalationConfig, load_config
+from services.escalation.delivery import deliver_due
 from services.escalation.main import create_app
 from services.escalation.notifiers import Sender
 from services.escalation.opening import open_for_ticket
@@ -122,12 +123,12 @@ async def test_two_notification_workers_deliver_each_key_once(
         try:
             await asyncio.gather(
                 *(
-                    flows.deliver_due(db, config, sender, clock=clock, limit=4)
+                    deliver_due(db, config, sender, clock=clock, limit=4)
                     for _ in range(4)
                     for db, sender in zip((first, second), senders, strict=True)
                 )
             )
-            await flows.deliver_due(first, config, senders[0], clock=clock)
+            await deliver_due(first, config, senders[0], clock=clock)
         finally:
             for sender in senders:
                 await sender.close()

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from services.escalation import domain, flows, store
+from services.escalation import domain, store
 from services.escalation.actions import apply_action, snooze
 from services.escalation.config import EscalationConfig, load_config
+from services.escalation.delivery import deliver_due
 from services.escalation.notifiers import Sender
 from services.escalation.opening import open_for_ticket
 from services.escalation.source_updates import handle_ticket_update
@@ -429,7 +430,7 @@ async def deliver_until_quiet(
     db: Database, config: EscalationConfig, sender: Sender, clock: FakeClock, *, rounds: int
 ) -> None:
     for _ in range(rounds):
-        await flows.deliver_due(db, config, sender, clock=clock)
+        await deliver_due(db, config, sender, clock=clock)
         clock.advance(timedelta(seconds=30))
 
 

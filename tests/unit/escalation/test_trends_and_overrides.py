@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from services.escalation import domain, flows, store
+from services.escalation import domain, store
 from services.escalation.actions import apply_action, reassign
 from services.escalation.config import EscalationConfig, load_config
 from services.escalation.consumer import apply_event
+from services.escalation.delivery import deliver_due
 from services.escalation.notifiers import Sender
 from services.escalation.opening import open_for_ticket, open_for_trend
 from services.escalation.policies import match_policy, match_trend
@@ -304,7 +305,7 @@ async def test_api_timer_and_delivery_events_continue_the_opening_trace(
         )
         sender = Sender(config)
         try:
-            await flows.deliver_due(db, config, sender, clock=clock)
+            await deliver_due(db, config, sender, clock=clock)
         finally:
             await sender.close()
         async with db.session() as session:

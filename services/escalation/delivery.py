@@ -1,43 +1,19 @@
-"""Escalation flows: the steps that combine the domain, the store and the bus."""
+"""Notifications: send due pages concurrently, each attempt counted and leased first, then
+record the outcome; retried with backoff until delivered, permanently refused or out of
+attempts, and a final outcome writes a notified event and an audit entry."""
 
 import asyncio
-import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from services.escalation import store
 from services.escalation.config import EscalationConfig
-from services.escalation.domain import (
-    Clock,
-)
+from services.escalation.domain import Clock
 from services.escalation.notifiers import Outcome, Page, Sender
-from services.escalation.policies import (
-    retry_delay,
-)
-from services.escalation.records import (
-    audit,
-    event_row,
-)
-from shared.bus import BusUnavailableError, Outgoing
+from services.escalation.policies import retry_delay
+from services.escalation.records import audit, event_row
 from shared.db import Database, aware
-from shared.events import (
-    utcnow,
-)
-from shared.service import ServiceState
-from shared.topics import ESCALATIONS
 from shared.tracing import child_traceparent
-
-logger = logging.getLogger(__name__)
-
-
-# --- source updates (vigil.ticket.updated.v1) ----------------------------------------------
-
-
-# --- timers -------------------------------------------------------------------------------
-
-
-# --- notifications ----------------------------------------------------------------------------
-
 
 OnFinal = Callable[[str, str], None]  # (channel, "delivered" | "failed")
 
@@ -157,43 +133,3 @@ async def _record_outcome(
             )
         await session.commit()
         return row.status
-
-
-async def publish_pending(state: ServiceState, escalation_id: str) -> None:
-    await publish_pending_of(state, [escalation_id])
-
-
-async def publish_pending_of(state: ServiceState, escalation_ids: Sequence[str]) -> None:
-    """Send these escalations' unsent events in order, in one round of produces; leave them
-    for the relay if the broker is down."""
-    assert state.db is not None
-    if not escalation_ids:
-        return
-    topic = state.settings.topic(ESCALATIONS)
-    async with state.db.session() as session:
-        rows = await store.lock_unpublished_of(session, escalation_ids)
-        try:
-            await state.bus.send_many(
-                [Outgoing(topic, key=row.ticket_id, value=row.payload.encode()) for row in rows]
-            )
-        except BusUnavailableError:
-            await session.rollback()
-            logger.warning(
-                "escalation events left for the relay",
-                extra={"escalation_ids": list(escalation_ids)[:20]},
-            )
-            return
-        now = utcnow()
-        for row in rows:
-            row.published_at = now
-            session.add(row)
-        await session.commit()
-
-
-async def relay_unpublished(state: ServiceState, *, batch: int = 100) -> int:
-    assert state.db is not None
-    async with state.db.session() as session:
-        pending = await store.escalations_with_unpublished_events(session, limit=batch)
-    for escalation_id in pending:
-        await publish_pending(state, escalation_id)
-    return len(pending)

@@ -1,0 +1,53 @@
+"""The outbox: an escalation's events are written with its state change, then published
+here in order and stamped; what the broker did not take stays for the relay."""
+
+import logging
+from collections.abc import Sequence
+
+from services.escalation import store
+from shared.bus import BusUnavailableError, Outgoing
+from shared.events import utcnow
+from shared.service import ServiceState
+from shared.topics import ESCALATIONS
+
+logger = logging.getLogger(__name__)
+
+
+async def publish_pending(state: ServiceState, escalation_id: str) -> None:
+    await publish_pending_of(state, [escalation_id])
+
+
+async def publish_pending_of(state: ServiceState, escalation_ids: Sequence[str]) -> None:
+    """Send these escalations' unsent events in order, in one round of produces; leave them
+    for the relay if the broker is down."""
+    assert state.db is not None
+    if not escalation_ids:
+        return
+    topic = state.settings.topic(ESCALATIONS)
+    async with state.db.session() as session:
+        rows = await store.lock_unpublished_of(session, escalation_ids)
+        try:
+            await state.bus.send_many(
+                [Outgoing(topic, key=row.ticket_id, value=row.payload.encode()) for row in rows]
+            )
+        except BusUnavailableError:
+            await session.rollback()
+            logger.warning(
+                "escalation events left for the relay",
+                extra={"escalation_ids": list(escalation_ids)[:20]},
+            )
+            return
+        now = utcnow()
+        for row in rows:
+            row.published_at = now
+            session.add(row)
+        await session.commit()
+
+
+async def relay_unpublished(state: ServiceState, *, batch: int = 100) -> int:
+    assert state.db is not None
+    async with state.db.session() as session:
+        pending = await store.escalations_with_unpublished_events(session, limit=batch)
+    for escalation_id in pending:
+        await publish_pending(state, escalation_id)
+    return len(pending)
