@@ -85,10 +85,19 @@ def verify_basic(*, username: str, passwords: Sequence[str], authorization: str 
 
 
 def standard_webhooks_key(secret: str) -> bytes:
-    """The HMAC key of a ``whsec_<base64>`` secret; raises ValueError if malformed."""
-    encoded = secret.removeprefix(STANDARD_WEBHOOKS_SECRET_PREFIX)
+    """The HMAC key of a ``whsec_<base64>`` secret; raises ValueError if malformed.
+
+    The base64 may come with or without its ``=`` padding: the reference libraries pad it
+    themselves (``standardwebhooks`` decodes ``secret + "=="``), and providers hand out
+    unpadded secrets such as ``whsec_MDEyMzQ1Njc4OWFiY2RlZmdoaWo``. Anything else that is
+    not base64 is still refused (the reference would silently drop such characters)."""
+    unpadded = secret.strip().removeprefix(STANDARD_WEBHOOKS_SECRET_PREFIX).rstrip("=")
+    # Padded again as base64 needs it (superfluous '=' are ignored, as by the reference); a
+    # length of 4n+1 characters is no base64 at all.
+    if len(unpadded) % 4 == 1:
+        raise ValueError("a Standard Webhooks secret is 'whsec_' followed by base64")
     try:
-        key = base64.b64decode(encoded, validate=True)
+        key = base64.b64decode(unpadded + "=" * (-len(unpadded) % 4), validate=True)
     except (binascii.Error, ValueError) as error:
         raise ValueError("a Standard Webhooks secret is 'whsec_' followed by base64") from error
     if not key:
