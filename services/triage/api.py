@@ -11,19 +11,20 @@ from fastapi import APIRouter, Body, Depends, Request
 from pydantic import BaseModel, Field
 
 from services.triage import store
+from services.triage.decisions import group_signal_preview
 from services.triage.domain import Decision, GroupSignal, decide
-from services.triage.flows import (
-    ActiveRules,
-    OverrideError,
+from services.triage.grouping import group_key
+from services.triage.instruments import TriageMetrics
+from services.triage.overrides import (
+    NothingToChangeError,
     OverrideRequestData,
-    RulesManager,
-    group_signal_preview,
+    TicketNotFoundError,
+    UnknownCategoryError,
     override_ticket,
     publish_from_outbox,
 )
-from services.triage.grouping import group_key
-from services.triage.instruments import TriageMetrics
 from services.triage.rules import RulesError, parse_rules, rules_text_of
+from services.triage.rules_manager import ActiveRules, RulesManager
 from services.triage.settings import TriageSettings
 from services.triage.simulate import StoredReport, simulate
 from shared.auth import Principal
@@ -353,10 +354,12 @@ async def override(
         ticket, audit = await override_ticket(
             session, ticket_id=ticket_id, change=change, ruleset=rules.active.ruleset, now=utcnow()
         )
-    except OverrideError as error:
-        if error.status == 404:  # one body for missing and hidden tickets, whatever the wording
-            raise _ticket_not_found() from error
-        raise ProblemError(status=error.status, title=error.title, detail=error.detail) from error
+    except TicketNotFoundError as error:  # one body for missing and hidden tickets
+        raise _ticket_not_found() from error
+    except UnknownCategoryError as error:
+        raise ProblemError(status=422, title="Unknown category", detail=str(error)) from error
+    except NothingToChangeError as error:
+        raise ProblemError(status=409, title="Nothing to change", detail=str(error)) from error
     metrics: TriageMetrics = state.extras["triage_metrics"]
     metrics.overrides.labels(
         audit.from_category, audit.to_category, audit.from_priority, audit.to_priority

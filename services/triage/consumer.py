@@ -4,15 +4,15 @@ batch makes a group surge, re-emit the group's earlier decisions raised."""
 import logging
 from collections.abc import Sequence
 
-from services.triage.flows import (
-    RulesManager,
+from services.triage.decisions import triage_batch
+from services.triage.instruments import TriageMetrics
+from services.triage.rules import SAFETY_CATEGORIES
+from services.triage.rules_manager import RulesManager
+from services.triage.surge import (
     mark_surge_raises_published,
     original_decisions,
     raise_surging_groups,
-    triage_batch,
 )
-from services.triage.instruments import TriageMetrics
-from services.triage.rules import SAFETY_CATEGORIES
 from shared.bus import Outgoing
 from shared.consume import BatchHandler, Delivery
 from shared.events import TicketReceivedV1, utcnow

@@ -156,6 +156,21 @@ def _describe(rule: CompiledRule) -> str:
 # --- the decision -----------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class SafetyRouting:
+    priority: Priority
+    severity: str
+    queue: str
+
+
+def safety_routing(category: str) -> SafetyRouting:
+    """The safety rule, for triage's decisions and people's overrides alike: a report in a
+    safety category is P0, critical, on that category's queue."""
+    return SafetyRouting(
+        priority=Priority.P0, severity="critical", queue=SAFETY_CATEGORIES[category]
+    )
+
+
 def decide(
     report: Report,
     *,
@@ -228,8 +243,8 @@ def decide(
     if definite:
         category = definite[0].category
     if safety:
-        priority, severity = Priority.P0, "critical"
-        queue = SAFETY_CATEGORIES[category]
+        routing = safety_routing(category)
+        priority, severity, queue = routing.priority, routing.severity, routing.queue
     elif detections:
         # Only possible matches: a person on the safety-review queue confirms or clears.
         category, queue = detections[0].category, SAFETY_REVIEW_QUEUE

@@ -10,9 +10,10 @@ from fastapi import FastAPI
 from services.triage import api, consumer, store
 from services.triage.classifier import shipped_model
 from services.triage.detectors import compile_lexicons
-from services.triage.flows import RulesManager, publish_pending_overrides
 from services.triage.instruments import TriageMetrics
+from services.triage.overrides import publish_pending_overrides
 from services.triage.rules import load_rules_file, rules_path
+from services.triage.rules_manager import RulesManager
 from services.triage.settings import TriageSettings
 from shared.auth import ApiKeyRegistry
 from shared.bus import Bus

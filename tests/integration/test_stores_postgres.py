@@ -18,8 +18,8 @@ from services.metrics import store as metrics_store
 from services.metrics.instruments import BusinessMetrics
 from services.metrics.trends import TrendPolicy
 from services.triage import store as triage_store
+from services.triage.decisions import ticket_row, triage_batch
 from services.triage.domain import classify
-from services.triage.flows import ticket_row, triage_batch
 from services.triage.rules import builtin_rules
 from shared.bus import InProcessBus
 from shared.db import Database

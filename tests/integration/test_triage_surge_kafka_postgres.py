@@ -12,10 +12,11 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from sqlmodel import select
 
 from services.triage import store
-from services.triage.flows import raise_surging_groups, surge_raise_id, triage_batch
+from services.triage.decisions import triage_batch
 from services.triage.main import create_app
 from services.triage.rules import builtin_rules
 from services.triage.settings import TriageSettings
+from services.triage.surge import raise_surging_groups, surge_raise_id
 from shared.db import Database
 from shared.events import (
     Priority,

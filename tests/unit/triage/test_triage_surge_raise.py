@@ -9,14 +9,11 @@ import pytest
 from sqlmodel import col, select
 
 from services.triage import store
+from services.triage.decisions import Outcome
 from services.triage.domain import GroupSignal, less_urgent_than, surge_raise
-from services.triage.flows import (
-    Outcome,
-    publish_pending_overrides,
-    surge_raise_id,
-    surging_groups,
-)
+from services.triage.overrides import publish_pending_overrides
 from services.triage.rules import RuleSet, parse_rules
+from services.triage.surge import surge_raise_id, surging_groups
 from shared.bus import Bus, BusUnavailableError, InProcessBus
 from shared.events import Priority, TicketTriagedV1
 from shared.topics import TICKETS_RECEIVED, TICKETS_TRIAGED
