@@ -364,11 +364,6 @@ def updated_event(
     )
 
 
-def bearer_token_accepted(channel: Channel, authorization: str | None) -> bool:
-    """Kept for callers of the first version: bearer-only check."""
-    return signatures.verify_bearer(tokens=channel.bearer_tokens, authorization=authorization)
-
-
 # --- rate limiting ----------------------------------------------------------------------
 
 

@@ -25,8 +25,6 @@ from shared.topics import ALL_TOPICS, TRENDS, dlq
 
 logger = logging.getLogger(__name__)
 
-DLQ_WATCHER_RESTART_SECONDS = 5.0
-
 
 def _context(state: ServiceState) -> flows.MetricsContext:
     return cast(flows.MetricsContext, state.extras["metrics_context"])

@@ -86,14 +86,6 @@ def ticket_values(
     }
 
 
-def ticket_row(
-    event: TicketReceivedV1, decision: Decision, *, triaged_at: datetime, group_count: int = 0
-) -> store.TriagedTicket:
-    return store.TriagedTicket(
-        **ticket_values(event, decision, triaged_at=triaged_at, group_count=group_count)
-    )
-
-
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """What the consumer needs of a ticket's stored decision."""

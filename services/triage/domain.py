@@ -548,11 +548,3 @@ def classify(
         group=group,
         model=model,
     )
-
-
-def is_safety_category(category: str) -> bool:
-    return category in SAFETY_CATEGORIES
-
-
-def categories_of(rulesets: Sequence[RuleSet]) -> frozenset[str]:
-    return frozenset(name for ruleset in rulesets for name in ruleset.categories)

@@ -18,7 +18,7 @@ from services.metrics import store as metrics_store
 from services.metrics.instruments import BusinessMetrics
 from services.metrics.trends import TrendPolicy
 from services.triage import store as triage_store
-from services.triage.decisions import ticket_row, triage_batch
+from services.triage.decisions import ticket_values, triage_batch
 from services.triage.domain import classify
 from services.triage.rules import builtin_rules
 from shared.bus import InProcessBus
@@ -73,7 +73,9 @@ async def test_concurrent_triage_of_one_ticket_stores_one_decision(database: Dat
 
     async def triage_once() -> str:
         async with database.session() as session:
-            row = ticket_row(event, classify(event.data.report), triaged_at=utcnow())
+            row = triage_store.TriagedTicket(
+                **ticket_values(event, classify(event.data.report), triaged_at=utcnow())
+            )
             ticket = await triage_store.insert_ticket(session, row)
             return ticket.triaged_event
 

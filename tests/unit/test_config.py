@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from services.intake.domain import Channel, bearer_token_accepted, load_channels
+from services.intake import signatures
+from services.intake.domain import Channel, load_channels
 from shared.auth import ApiKeyRegistry, Principal, hash_api_key
 from shared.config import ConfigError
 
@@ -78,11 +79,21 @@ channels:
     assert zendesk.bearer_tokens == ["token-from-env", "token-from-file"]
     assert zendesk.config.max_body_bytes == 1024
     assert channels["app"].config.max_body_bytes == 65_536  # the default
+
     # Either token is accepted (rotation); anything else is not.
-    assert bearer_token_accepted(zendesk, "Bearer token-from-env")
-    assert bearer_token_accepted(zendesk, "Bearer token-from-file")
-    assert not bearer_token_accepted(zendesk, "Bearer token-from")
-    assert not bearer_token_accepted(zendesk, None)
+    def accepts(authorization: str | None) -> bool:
+        return signatures.verify_bearer(tokens=zendesk.bearer_tokens, authorization=authorization)
+
+    assert signatures.verify_bearer(
+        tokens=zendesk.bearer_tokens, authorization="Bearer token-from-env"
+    )
+    assert signatures.verify_bearer(
+        tokens=zendesk.bearer_tokens, authorization="Bearer token-from-file"
+    )
+    assert not signatures.verify_bearer(
+        tokens=zendesk.bearer_tokens, authorization="Bearer token-from"
+    )
+    assert not accepts(None)
 
 
 def test_default_config_loads_when_its_variables_are_set(monkeypatch: pytest.MonkeyPatch) -> None:
