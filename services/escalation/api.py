@@ -6,10 +6,10 @@ import base64
 import binascii
 import json
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, Literal, cast
+from typing import Annotated, Literal, cast
 
 from fastapi import APIRouter, Header, Query
-from pydantic import AwareDatetime, BaseModel, Field, model_validator
+from pydantic import AwareDatetime
 
 from services.escalation import actions, outbox, store
 from services.escalation.config import EscalationConfig
@@ -22,7 +22,25 @@ from services.escalation.domain import (
     UnknownUserError,
 )
 from services.escalation.schedules import on_call
+from services.escalation.schemas import (
+    MAX_SNOOZE,
+    ActivityEntry,
+    AuditList,
+    AuditOut,
+    EscalationDetail,
+    EscalationList,
+    EscalationOut,
+    NoteIn,
+    NotificationOut,
+    OnCallOut,
+    ReassignIn,
+    SnoozeIn,
+    activity_entry,
+    escalation_out,
+    timeline_entry,
+)
 from shared.auth import Principal
+from shared.db import aware
 from shared.events import EscalationStatus, Priority, utcnow
 from shared.problems import ProblemError
 from shared.service import AdminDep, ResponderDep, ServiceState, SessionDep, StateDep, ViewerDep
@@ -30,120 +48,6 @@ from shared.service import AdminDep, ResponderDep, ServiceState, SessionDep, Sta
 router = APIRouter(prefix="/v1/escalations", tags=["escalation"])
 oncall_router = APIRouter(prefix="/v1/oncall", tags=["on-call"])
 audit_router = APIRouter(prefix="/v1/audit", tags=["audit"])
-
-MAX_SNOOZE = timedelta(hours=24)
-
-
-class EscalationOut(BaseModel):
-    id: str
-    ticket_id: str
-    priority: str
-    category: str
-    queue: str
-    status: str
-    received_at: datetime | None
-    opened_at: datetime
-    acknowledged_at: datetime | None
-    acknowledged_by: str | None
-    resolved_at: datetime | None
-    resolved_by: str | None
-    policy: str | None = None
-    level: int = 0
-    cycle: int = 0
-    assignee: str | None = None
-    snoozed_until: datetime | None = None
-    kind: str = Field(
-        default="ticket",
-        description="'ticket', or 'trend' for a detected spike (ticket_id is the trend id).",
-    )
-
-
-class TimelineEntry(BaseModel):
-    event_id: str
-    type: str
-    actor: str | None
-    at: datetime
-    published: bool
-    level: int | None = None
-    target: str | None = None
-    reason: str | None = None
-
-
-class ActivityEntry(BaseModel):
-    seq: int
-    action: str
-    actor: str
-    at: datetime
-    detail: str | None
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-
-
-class NotificationOut(BaseModel):
-    idempotency_key: str
-    user: str
-    channel: str
-    reason: str
-    level: int
-    status: str
-    attempts: int
-    last_error: str | None
-    created_at: datetime
-    finished_at: datetime | None
-
-
-class EscalationDetail(EscalationOut):
-    timeline: list[TimelineEntry] = Field(description="Every vigil.escalation.* event, in order.")
-    activity: list[ActivityEntry] = Field(
-        description="Everything done to it (audit entries: notes, reassignments, pages that "
-        "could not be sent, deliveries ...), in order."
-    )
-    notifications: list[NotificationOut]
-
-
-class EscalationList(BaseModel):
-    items: list[EscalationOut]
-    next_cursor: str | None = Field(
-        default=None, description="Pass as ?cursor= for the next page; null on the last page."
-    )
-
-
-class ReassignIn(BaseModel):
-    to: str = Field(min_length=1, max_length=128, description="A user from policies.yaml.")
-
-
-class SnoozeIn(BaseModel):
-    until: AwareDatetime | None = None
-    minutes: int | None = Field(default=None, ge=1, le=int(MAX_SNOOZE.total_seconds() // 60))
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> "SnoozeIn":
-        if (self.until is None) == (self.minutes is None):
-            raise ValueError("give exactly one of 'until' or 'minutes'")
-        return self
-
-
-class NoteIn(BaseModel):
-    text: str = Field(min_length=1, max_length=10_000)
-
-
-class OnCallOut(BaseModel):
-    schedule: str
-    at: datetime
-    user: str | None
-    source: str | None = Field(description="The layer's name, or 'override'.")
-    shift_start: datetime | None
-    shift_end: datetime | None
-
-
-class AuditOut(ActivityEntry):
-    escalation_id: str
-
-
-class AuditList(BaseModel):
-    items: list[AuditOut]
-    next_cursor: str | None = None
-
 
 _NOT_FOUND = ProblemError(status=404, title="Escalation not found")
 
@@ -155,25 +59,6 @@ def _config(state: ServiceState) -> EscalationConfig:
 def _now(state: ServiceState) -> datetime:
     clock = cast(Clock, state.extras.get("clock", utcnow))
     return clock()
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
-
-
-def _out(escalation: store.Escalation) -> EscalationOut:
-    out = EscalationOut.model_validate(escalation, from_attributes=True)
-    for name in (
-        "received_at",
-        "opened_at",
-        "acknowledged_at",
-        "resolved_at",
-        "snoozed_until",
-    ):
-        setattr(out, name, _aware(getattr(out, name)))
-    return out
 
 
 def _hidden(state: ServiceState, principal: Principal) -> list[str]:
@@ -199,7 +84,7 @@ async def _visible(
 
 
 def _encode_cursor(escalation: store.Escalation) -> str:
-    raw = json.dumps([_aware(escalation.opened_at).isoformat(), escalation.id])  # type: ignore[union-attr]
+    raw = json.dumps([aware(escalation.opened_at).isoformat(), escalation.id])
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
@@ -243,42 +128,8 @@ async def list_escalations(
     )
     page = list(rows[:limit])
     return EscalationList(
-        items=[_out(row) for row in page],
+        items=[escalation_out(row) for row in page],
         next_cursor=_encode_cursor(page[-1]) if len(rows) > limit else None,
-    )
-
-
-def _json_or_none(value: str | None) -> dict[str, Any] | None:
-    if value is None:
-        return None
-    parsed = json.loads(value)
-    return parsed if isinstance(parsed, dict) else None
-
-
-def _activity(entry: store.AuditEntry) -> ActivityEntry:
-    assert entry.seq is not None
-    return ActivityEntry(
-        seq=entry.seq,
-        action=entry.action,
-        actor=entry.actor,
-        at=_aware(entry.at) or entry.at,
-        detail=entry.detail,
-        before=_json_or_none(entry.before),
-        after=_json_or_none(entry.after),
-    )
-
-
-def _timeline_entry(row: store.EscalationEventRow) -> TimelineEntry:
-    data = json.loads(row.payload).get("data", {})
-    return TimelineEntry(
-        event_id=row.event_id,
-        type=row.type,
-        actor=row.actor,
-        at=_aware(row.created_at) or row.created_at,
-        published=row.published_at is not None,
-        level=data.get("level"),
-        target=data.get("target"),
-        reason=data.get("reason"),
     )
 
 
@@ -291,9 +142,9 @@ async def get_escalation(
     audit = await store.audit_of(session, escalation_id)
     notifications = await store.notifications_of(session, escalation_id)
     return EscalationDetail(
-        **_out(escalation).model_dump(),
-        timeline=[_timeline_entry(row) for row in events],
-        activity=[_activity(entry) for entry in audit],
+        **escalation_out(escalation).model_dump(),
+        timeline=[timeline_entry(row) for row in events],
+        activity=[activity_entry(entry) for entry in audit],
         notifications=[
             NotificationOut.model_validate(row, from_attributes=True) for row in notifications
         ],
@@ -348,7 +199,7 @@ async def _act(
     except PersonRequiredError as error:
         raise _person_required(error) from error
     await outbox.publish_pending(state, escalation_id)
-    return _out(escalation)
+    return escalation_out(escalation)
 
 
 @router.post("/{escalation_id}/ack", response_model=EscalationOut)
@@ -399,7 +250,7 @@ async def reassign(
     except IllegalTransitionError as error:
         raise _conflict(error) from error
     await outbox.publish_pending(state, escalation_id)
-    return _out(escalation)
+    return escalation_out(escalation)
 
 
 @router.post("/{escalation_id}/snooze", response_model=EscalationOut)
@@ -439,7 +290,7 @@ async def snooze(
         raise _conflict(error) from error
     except PersonRequiredError as error:
         raise _person_required(error) from error
-    return _out(escalation)
+    return escalation_out(escalation)
 
 
 @router.post("/{escalation_id}/notes", response_model=ActivityEntry, status_code=201)
@@ -465,7 +316,7 @@ async def add_note(
         )
     except EscalationNotFoundError as error:
         raise _NOT_FOUND from error
-    return _activity(entry)
+    return activity_entry(entry)
 
 
 # --- who is on call -------------------------------------------------------------------------
@@ -528,7 +379,8 @@ async def audit_log(
     page = list(rows[:limit])
     return AuditList(
         items=[
-            AuditOut(**_activity(row).model_dump(), escalation_id=row.escalation_id) for row in page
+            AuditOut(**activity_entry(row).model_dump(), escalation_id=row.escalation_id)
+            for row in page
         ],
         next_cursor=str(page[-1].seq) if len(rows) > limit and page else None,
     )
