@@ -13,6 +13,7 @@ text); of a machine alert only its human-written summary and description, never 
 and annotation names, ``alertname``, ``instance`` or PagerDuty's ``custom_details`` keys.
 """
 
+import hashlib
 import json
 import re
 import uuid
@@ -350,6 +351,88 @@ def parse_pagerduty(inbound: Inbound) -> Parsed:
     return Parsed(items=[update], dedup_key=event.dedup_key)
 
 
+# --- PagerDuty Events API v2: change events ---------------------------------------------
+
+
+class PagerDutyChangePayload(_Lenient):
+    summary: str = Field(min_length=1, max_length=1024)
+    source: str | None = Field(default=None, max_length=255)
+    timestamp: str | None = Field(default=None, max_length=64)
+    custom_details: Any = None
+
+
+class PagerDutyLink(_Lenient):
+    href: str = Field(min_length=1, max_length=2048)
+    text: str | None = Field(default=None, max_length=1024)
+
+
+class PagerDutyChangeEvent(_Lenient):
+    routing_key: str = Field(min_length=1, max_length=256)
+    payload: PagerDutyChangePayload
+    links: list[PagerDutyLink] = Field(default_factory=list, max_length=50)
+
+
+# A change is no problem to page anyone about: it is recorded as an informational alert
+# (rules.yaml ``alerts``: info is P4), so it sits on the timeline beside the incidents.
+CHANGE_SEVERITY = "info"
+
+
+def _pagerduty_change_report(event: PagerDutyChangeEvent) -> Report:
+    payload = event.payload
+    details = payload.custom_details
+    lines = [f"{name}: {value}" for name, value in (("source", payload.source),) if value]
+    lines += [f"link: {link.text + ' ' if link.text else ''}{link.href}" for link in event.links]
+    context = "\n".join(lines)
+    details_text = (
+        details if isinstance(details, str) else json.dumps(details, indent=2, sort_keys=True)
+    )
+    separator = "\n\n" if context else ""
+    body = context + (separator + details_text if details is not None else "")
+    prose = [ProseSpan(field="title")]
+    if isinstance(details, str) and details.strip():
+        prose.append(ProseSpan(field="body", start=len(context) + len(separator)))
+    return Report(
+        title=_title(payload.summary, "PagerDuty change event"),
+        body=_clip(body, BODY_MAX),
+        reporter=Reporter(type="monitor"),
+        subject=ReportSubject(
+            type="change", id=_clip(payload.source, 256) if payload.source else None
+        ),
+        tags=["pagerduty:change", f"severity:{CHANGE_SEVERITY}"],
+        metadata={
+            "pagerduty": {
+                "kind": "change",
+                "source": payload.source,
+                "timestamp": payload.timestamp,
+                "custom_details": details,
+                "links": [link.model_dump(exclude_none=True) for link in event.links],
+            }
+        },
+        screening=alert_screening("pagerduty", prose=prose, severity=CHANGE_SEVERITY),
+    )
+
+
+def parse_pagerduty_change(inbound: Inbound) -> Parsed:
+    """A change event (``POST .../v2/change/enqueue``): a deploy, a merged pull request, a
+    rotated secret. It has no dedup_key; its identity is a digest of the event (without the
+    routing key), so a client's retry of the same event is the same ticket, while the next
+    change (a new timestamp, by default the time it was sent) is a new one."""
+    raw = _load_json(inbound.body)
+    event = _validate(PagerDutyChangeEvent, raw)
+    canonical = json.dumps(
+        {key: value for key, value in raw.items() if key != "routing_key"},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    digest = hashlib.sha256(canonical.encode()).hexdigest()
+    identity = f"pagerduty-change\x00{digest}"
+    report = _pagerduty_change_report(event)
+    return Parsed(
+        items=[NewReport(identity=identity, delivery_id=f"change/{digest}", report=report)]
+    )
+
+
 # --- Zendesk (event-subscription webhooks, ticket events) -------------------------------
 
 ZENDESK_PREFIX = "zen:event-type:"
@@ -565,11 +648,13 @@ def parse(
     inbound: Inbound,
     *,
     safety_screening: SafetyScreening | None = None,
+    adapter: Callable[[Inbound], Parsed] | None = None,
 ) -> Parsed:
     """The adapter's items; ``safety_screening`` is the channel's (None: the format's
-    default, which the adapters already set)."""
+    default, which the adapters already set). ``adapter`` replaces the format's own for a
+    route of the format's other API (PagerDuty's change events)."""
     try:
-        parsed = ADAPTERS[payload_format](inbound)
+        parsed = (adapter or ADAPTERS[payload_format])(inbound)
     except ValidationError as error:
         # A value the source allows but the ticket model does not (a field too long).
         raise PayloadError.of(error, prefix="body.mapped") from error

@@ -4,8 +4,9 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Annotated, Any, cast
+from typing import Annotated, Any, Literal, cast
 
+import pydantic_core
 from fastapi import APIRouter, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -26,7 +27,13 @@ from services.intake.domain import (
     updated_event,
     www_authenticate,
 )
-from services.intake.openapi import PARAMETERS, REQUEST_BODY, RESPONSES
+from services.intake.openapi import (
+    PAGERDUTY_OPENAPI,
+    PAGERDUTY_RESPONSES,
+    PARAMETERS,
+    REQUEST_BODY,
+    RESPONSES,
+)
 from services.intake.redaction import redacting_logger
 from services.intake.settings import IntakeSettings
 from shared.bus import BusUnavailableError, Outgoing
@@ -48,6 +55,7 @@ _IDEMPOTENCY_KEY = TypeAdapter(Annotated[str, Field(max_length=IDEMPOTENCY_KEY_M
 # Label values of vigil_intake_webhooks_total{channel,outcome}, by the answer's status.
 OUTCOMES = {
     202: "accepted",
+    400: "invalid",
     401: "unauthenticated",
     413: "too_large",
     415: "unsupported_media_type",
@@ -245,16 +253,129 @@ async def publish(state: ServiceState, events: list[TicketReceivedV1 | TicketUpd
 
 
 def accepted_body(
-    *, channel: Channel, parsed: adapters.Parsed, ticket_ids: list[str]
+    *, channel: Channel, parsed: adapters.Parsed, ticket_ids: list[str], change: bool = False
 ) -> dict[str, Any]:
     body = Accepted(
         ticket_id=ticket_ids[0] if ticket_ids else None,
         ticket_ids=ticket_ids,
         ignored=parsed.ignored,
     )
-    if channel.config.format == "pagerduty":
+    if change:  # PagerDuty's answer to a change event has no dedup_key
+        body.status, body.message = "success", "Change event processed"
+    elif channel.config.format == "pagerduty":
         body.status, body.message, body.dedup_key = "success", "Event processed", parsed.dedup_key
     return body.model_dump(exclude_none=True) | {"ticket_id": body.ticket_id}
+
+
+# --- PagerDuty Events API v2 ------------------------------------------------------------
+
+
+class PagerDutyRejectedError(Exception):
+    """An event PagerDuty's own Events API would answer with 400 (its error shape)."""
+
+    def __init__(self, *, status: str, message: str, errors: list[str]) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.errors = errors
+
+    def response(self) -> JSONResponse:
+        body = {"status": self.status, "message": self.message, "errors": self.errors}
+        return JSONResponse(body, status_code=400)
+
+
+def pagerduty_invalid_event(errors: list[dict[str, str]]) -> PagerDutyRejectedError:
+    return PagerDutyRejectedError(
+        status="invalid event",
+        message="Event object is invalid",
+        errors=[f"{item['field'].removeprefix('body.')}: {item['message']}" for item in errors],
+    )
+
+
+def check_pagerduty_event(body: bytes) -> None:
+    """What PagerDuty refuses before it looks at the routing key: a body that is no JSON
+    object, or one without a routing key (answered 400 in its shape, as PagerDuty does; a
+    routing key that is not the channel's is the usual 401)."""
+    try:
+        parsed = pydantic_core.from_json(body)
+    except ValueError as error:
+        raise PagerDutyRejectedError(
+            status="Unrecognized object",
+            message="Event object format is unrecognized",
+            errors=["JSON parse error"],
+        ) from error
+    if not isinstance(parsed, dict):
+        raise PagerDutyRejectedError(
+            status="Unrecognized object",
+            message="Event object format is unrecognized",
+            errors=["the event is not a JSON object"],
+        )
+    routing_key = parsed.get("routing_key")
+    if not isinstance(routing_key, str) or not routing_key:
+        raise pagerduty_invalid_event(
+            [{"field": "routing_key", "message": "is missing or not a non-empty string"}]
+        )
+
+
+def find_pagerduty_channel(state: ServiceState, name: str) -> Channel:
+    channel = find_channel(state, name)
+    if channel.config.format != "pagerduty":
+        raise ProblemError(
+            status=404,
+            title="Unknown channel",
+            detail=f"No PagerDuty channel {name!r}: the Events API routes need a channel of "
+            "format 'pagerduty'.",
+        )
+    return channel
+
+
+async def receive_pagerduty(request: Request, *, change: bool) -> JSONResponse:
+    state = _state(request)
+    channel = find_pagerduty_channel(state, request.path_params["channel"])
+    webhooks = cast(WebhookCounter, state.extras["webhooks_counter"])
+    try:
+        response, outcome = await _receive(
+            request,
+            channel=channel,
+            state=state,
+            traceparent=request.headers.get("traceparent"),
+            pagerduty_api="change" if change else "enqueue",
+        )
+    except PagerDutyRejectedError as rejected:
+        webhooks.inc(channel.name, OUTCOMES[400])
+        return rejected.response()
+    except ProblemError as problem:
+        webhooks.inc(channel.name, OUTCOMES.get(problem.status, "rejected"))
+        raise
+    webhooks.inc(channel.name, outcome)
+    return response
+
+
+@router.post(
+    "/webhooks/{channel}/v2/enqueue",
+    status_code=202,
+    response_model=Accepted,
+    openapi_extra=PAGERDUTY_OPENAPI["enqueue"],
+    responses=PAGERDUTY_RESPONSES,
+)
+async def pagerduty_enqueue(request: Request) -> JSONResponse:
+    """PagerDuty's Events API v2 (``trigger``, ``acknowledge``, ``resolve``) on a pagerduty
+    channel: give SDKs such as ``pdpyras.EventsAPISession`` the channel's URL as their base
+    URL and they post here."""
+    return await receive_pagerduty(request, change=False)
+
+
+@router.post(
+    "/webhooks/{channel}/v2/change/enqueue",
+    status_code=202,
+    response_model=Accepted,
+    openapi_extra=PAGERDUTY_OPENAPI["change"],
+    responses=PAGERDUTY_RESPONSES,
+)
+async def pagerduty_change_enqueue(request: Request) -> JSONResponse:
+    """PagerDuty's change events (a deploy, a merged pull request): each is recorded as an
+    informational report (P4, nobody paged), so it is on the timeline beside incidents."""
+    return await receive_pagerduty(request, change=True)
 
 
 @router.post(
@@ -283,11 +404,22 @@ async def receive_webhook(request: Request) -> JSONResponse:
     return response
 
 
+PagerDutyApi = Literal["enqueue", "change"]
+
+
 async def _receive(
-    request: Request, *, channel: Channel, state: ServiceState, traceparent: str | None
+    request: Request,
+    *,
+    channel: Channel,
+    state: ServiceState,
+    traceparent: str | None,
+    pagerduty_api: PagerDutyApi | None = None,
 ) -> tuple[JSONResponse, str]:
-    """The 202 answer and its outcome label; a ProblemError for anything else."""
+    """The 202 answer and its outcome label; a ProblemError for anything else (and a
+    PagerDutyRejectedError for what PagerDuty's own Events API answers 400)."""
     body = await read_limited_body(request, limit=channel.config.max_body_bytes)
+    if pagerduty_api is not None:
+        check_pagerduty_event(body)
     now = _clock(state)
     if not authenticate(channel, headers=request.headers, body=body, now=now):
         logger.warning("webhook authentication failed", extra={"channel": channel.name})
@@ -304,13 +436,18 @@ async def _receive(
     inbound = adapters.Inbound(headers=request.headers, body=body, form=form)
     try:
         parsed = adapters.parse(
-            channel.config.format, inbound, safety_screening=channel.config.safety_screening
+            channel.config.format,
+            inbound,
+            safety_screening=channel.config.safety_screening,
+            adapter=adapters.parse_pagerduty_change if pagerduty_api == "change" else None,
         )
     except adapters.PayloadError as error:
         logger.info(
             "webhook payload rejected",
             extra={"channel": channel.name, "fields": [item["field"] for item in error.errors]},
         )
+        if pagerduty_api is not None:
+            raise pagerduty_invalid_event(error.errors) from error
         raise invalid_payload(error.errors) from error
 
     trace = valid_traceparent(traceparent) or new_traceparent()
@@ -327,7 +464,12 @@ async def _receive(
         logger.info("webhook needs no action", extra={"channel": channel.name})
     ticket_ids = list(dict.fromkeys(event.subject for event in events))
     response = JSONResponse(
-        accepted_body(channel=channel, parsed=parsed, ticket_ids=ticket_ids),
+        accepted_body(
+            channel=channel,
+            parsed=parsed,
+            ticket_ids=ticket_ids,
+            change=pagerduty_api == "change",
+        ),
         status_code=202,
         headers={"traceparent": trace},
     )

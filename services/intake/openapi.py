@@ -125,3 +125,101 @@ PARAMETERS: list[dict[str, Any]] = [
         "schema": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Traceparent"},
     },
 ]
+
+
+# --- PagerDuty Events API v2 ------------------------------------------------------------
+
+_PD_LINKS: dict[str, Any] = {
+    "type": "array",
+    "maxItems": 50,
+    "items": {
+        "type": "object",
+        "required": ["href"],
+        "properties": {
+            "href": {"type": "string", "minLength": 1, "maxLength": 2048},
+            "text": {"type": "string", "maxLength": 1024},
+        },
+    },
+}
+
+PAGERDUTY_EVENT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "PagerDuty Events API v2 alert event (PD-CEF). `payload` is required for "
+    "`trigger`, `dedup_key` for `acknowledge` and `resolve`.",
+    "required": ["routing_key", "event_action"],
+    "properties": {
+        "routing_key": {"type": "string", "minLength": 1, "maxLength": 256},
+        "event_action": {"enum": ["trigger", "acknowledge", "resolve"]},
+        "dedup_key": {"type": "string", "minLength": 1, "maxLength": 255},
+        "client": {"type": "string", "maxLength": 255},
+        "client_url": {"type": "string", "maxLength": 2048},
+        "links": _PD_LINKS,
+        "payload": {
+            "type": "object",
+            "required": ["summary", "source", "severity"],
+            "properties": {
+                "summary": {"type": "string", "minLength": 1, "maxLength": 1024},
+                "source": {"type": "string", "minLength": 1, "maxLength": 255},
+                "severity": {"enum": ["critical", "error", "warning", "info"]},
+                "timestamp": {"type": "string", "maxLength": 64},
+                "component": {"type": "string", "maxLength": 255},
+                "group": {"type": "string", "maxLength": 255},
+                "class": {"type": "string", "maxLength": 255},
+                "custom_details": {},
+            },
+        },
+    },
+}
+
+PAGERDUTY_CHANGE_EVENT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "PagerDuty Events API v2 change event.",
+    "required": ["routing_key", "payload"],
+    "properties": {
+        "routing_key": {"type": "string", "minLength": 1, "maxLength": 256},
+        "links": _PD_LINKS,
+        "payload": {
+            "type": "object",
+            "required": ["summary"],
+            "properties": {
+                "summary": {"type": "string", "minLength": 1, "maxLength": 1024},
+                "source": {"type": "string", "maxLength": 255},
+                "timestamp": {"type": "string", "maxLength": 64},
+                "custom_details": {},
+            },
+        },
+    },
+}
+
+PAGERDUTY_ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "PagerDuty's own error shape.",
+    "required": ["status", "message"],
+    "properties": {
+        "status": {"type": "string"},
+        "message": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "string"}},
+    },
+}
+
+
+def _pagerduty_operation(schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "parameters": PARAMETERS[:1] + PARAMETERS[2:],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": schema}}},
+    }
+
+
+PAGERDUTY_OPENAPI: dict[str, dict[str, Any]] = {
+    "enqueue": _pagerduty_operation(PAGERDUTY_EVENT_SCHEMA),
+    "change": _pagerduty_operation(PAGERDUTY_CHANGE_EVENT_SCHEMA),
+}
+
+PAGERDUTY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {
+        "description": "Invalid event, answered as PagerDuty does",
+        "content": {"application/json": {"schema": PAGERDUTY_ERROR_SCHEMA}},
+    },
+    **{status: RESPONSES[status] for status in (401, 413, 415, 429, 503)},
+    404: _problem("Unknown channel, or not a channel of format `pagerduty`"),
+}
