@@ -219,7 +219,11 @@ async def change_escalation_if(
     expected: dict[str, Any],
     changes: dict[str, Any],
 ) -> bool:
-    """Compare-and-set on several columns (status, level, cycle ...)."""
+    """Compare-and-set: apply ``changes`` only if every ``expected`` column (status, level,
+    cycle, assignee ...) still holds its value; a None value matches NULL.
+
+    Works the same on PostgreSQL and SQLite (which has no ``SELECT ... FOR UPDATE``): of
+    two concurrent changes from one state, exactly one matches a row."""
     statement = update(Escalation).where(col(Escalation.id) == escalation_id).values(**changes)
     for name, value in expected.items():
         statement = statement.where(col(getattr(Escalation, name)) == value)
