@@ -4,7 +4,7 @@ notifications and audit log."""
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
 from typing import cast
@@ -24,6 +24,7 @@ from shared.auth import ApiKeyRegistry
 from shared.bus import Bus
 from shared.config import DEFAULT_CONFIG_DIR
 from shared.events import utcnow
+from shared.jobs import run_every
 from shared.service import ConsumerSpec, ServiceState, build_state, create_service_app
 from shared.topics import TICKETS_RECEIVED, TICKETS_TRIAGED, TRENDS
 
@@ -156,19 +157,12 @@ def clock_of(state: ServiceState) -> Clock:
     return cast(Clock, state.extras.get("clock", utcnow))
 
 
-async def _loop(name: str, interval: float, one_pass: Callable[[], Awaitable[object]]) -> None:
-    while True:
-        try:
-            await one_pass()
-        except Exception:
-            logger.exception("background pass failed", extra={"job": name})
-        await asyncio.sleep(interval)
-
-
 async def run_outbox_relay(state: ServiceState) -> None:
     settings = cast(EscalationSettings, state.settings)
-    await _loop(
-        "outbox", settings.outbox_relay_interval_seconds, lambda: outbox.relay_unpublished(state)
+    await run_every(
+        "outbox",
+        interval_seconds=settings.outbox_relay_interval_seconds,
+        one_pass=lambda: outbox.relay_unpublished(state),
     )
 
 
@@ -183,7 +177,7 @@ async def run_timer_scheduler(state: ServiceState) -> None:
         for escalation_id in set(await timers.fire_due_timers(db, config_of(state), now=now)):
             await outbox.publish_pending(state, escalation_id)
 
-    await _loop("timers", settings.timer_interval_seconds, one_pass)
+    await run_every("timers", interval_seconds=settings.timer_interval_seconds, one_pass=one_pass)
 
 
 async def run_notification_worker(state: ServiceState) -> None:
@@ -204,7 +198,11 @@ async def run_notification_worker(state: ServiceState) -> None:
             await outbox.publish_pending(state, escalation_id)
 
     try:
-        await _loop("notifications", settings.notification_interval_seconds, one_pass)
+        await run_every(
+            "notifications",
+            interval_seconds=settings.notification_interval_seconds,
+            one_pass=one_pass,
+        )
     finally:
         await sender.close()
 

@@ -1,16 +1,13 @@
 """The outbox: an escalation's events are written with its state change, then published
 here in order and stamped; what the broker did not take stays for the relay."""
 
-import logging
 from collections.abc import Sequence
 
 from services.escalation import store
-from shared.bus import BusUnavailableError, Outgoing
-from shared.events import utcnow
+from shared.bus import Outgoing
+from shared.outbox import publish_rows, stamp_published_at
 from shared.service import ServiceState
 from shared.topics import ESCALATIONS
-
-logger = logging.getLogger(__name__)
 
 
 async def publish_pending(state: ServiceState, escalation_id: str) -> None:
@@ -24,24 +21,16 @@ async def publish_pending_of(state: ServiceState, escalation_ids: Sequence[str])
     if not escalation_ids:
         return
     topic = state.settings.topic(ESCALATIONS)
+
+    def message_of(row: store.EscalationEventRow) -> Outgoing:
+        return Outgoing(topic, key=row.ticket_id, value=row.payload.encode())
+
+    # Leaving the session ends a refused round's transaction and releases its row locks.
     async with state.db.session() as session:
         rows = await store.lock_unpublished_of(session, escalation_ids)
-        try:
-            await state.bus.send_many(
-                [Outgoing(topic, key=row.ticket_id, value=row.payload.encode()) for row in rows]
-            )
-        except BusUnavailableError:
-            await session.rollback()
-            logger.warning(
-                "escalation events left for the relay",
-                extra={"escalation_ids": list(escalation_ids)[:20]},
-            )
-            return
-        now = utcnow()
-        for row in rows:
-            row.published_at = now
-            session.add(row)
-        await session.commit()
+        await publish_rows(
+            session, rows, bus=state.bus, message_of=message_of, stamp=stamp_published_at
+        )
 
 
 async def relay_unpublished(state: ServiceState, *, batch: int = 100) -> int:

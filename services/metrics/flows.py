@@ -32,10 +32,10 @@ from services.metrics.domain import (
 )
 from services.metrics.instruments import BusinessMetrics
 from services.metrics.trends import TrendPolicy, Verdict, evaluate, series_for, window_start
-from shared.bus import Bus, Consumer, Message
+from shared.bus import Bus, Consumer, Message, Outgoing
 from shared.db import Database
 from shared.events import TrendDetectedData, TrendDetectedV1, VigilEvent
-from shared.logging import ticket_context
+from shared.outbox import relay_pending
 from shared.tracing import child_traceparent
 
 logger = logging.getLogger(__name__)
@@ -254,16 +254,20 @@ def _trend_event(
 
 
 async def publish_pending_trends(context: MetricsContext) -> int:
-    """Send every stored trend event not yet sent; returns how many were sent."""
-    async with context.db.session() as session:
-        pending = await store.unpublished_trends(session)
-    for trend in pending:
+    """Send every stored trend event not yet sent, oldest first; how many were sent (none
+    while the broker refuses them: they wait for the next batch or the relay)."""
+
+    def message_of(trend: store.Trend) -> Outgoing:
         event = TrendDetectedV1.model_validate_json(trend.event_json)
-        with ticket_context(ticket_id=None, traceparent=event.traceparent):
-            await context.bus.send(context.trends_topic, key=trend.trend_id, value=event.to_bytes())
-        async with context.db.session() as session:
-            await store.mark_published(session, trend.trend_id)
-    return len(pending)
+        return Outgoing(context.trends_topic, key=trend.trend_id, value=event.to_bytes())
+
+    return await relay_pending(
+        context.db,
+        bus=context.bus,
+        pending=store.unpublished_trends,
+        message_of=message_of,
+        stamp=store.stamp_published,
+    )
 
 
 async def restore(context: MetricsContext) -> None:

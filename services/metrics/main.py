@@ -1,6 +1,5 @@
 """Metrics app factory: consumes every topic, serves business metrics, timelines and trends."""
 
-import asyncio
 import logging
 from pathlib import Path
 from typing import cast
@@ -14,6 +13,7 @@ from services.metrics.settings import MetricsSettings
 from shared.auth import ApiKeyRegistry
 from shared.bus import Bus
 from shared.events import utcnow
+from shared.jobs import run_every
 from shared.service import (
     BackgroundJob,
     ConsumerSpec,
@@ -50,12 +50,23 @@ async def refresh_gauges(context: flows.MetricsContext) -> None:
 def gauge_refresher(interval_seconds: float) -> BackgroundJob:
     async def run(state: ServiceState) -> None:
         context = _context(state)
-        while True:
-            await asyncio.sleep(interval_seconds)
-            try:
-                await refresh_gauges(context)
-            except Exception:
-                logger.exception("refreshing the escalation gauges failed; retrying")
+        await run_every(
+            "gauges", interval_seconds=interval_seconds, one_pass=lambda: refresh_gauges(context)
+        )
+
+    return run
+
+
+def trend_relay(interval_seconds: float) -> BackgroundJob:
+    """Trends the broker refused after their batch was recorded go out from here."""
+
+    async def run(state: ServiceState) -> None:
+        context = _context(state)
+        await run_every(
+            "trend-relay",
+            interval_seconds=interval_seconds,
+            one_pass=lambda: flows.publish_pending_trends(context),
+        )
 
     return run
 
@@ -101,5 +112,9 @@ def create_app(
         owns_bus=owns_bus,
         consumer=ConsumerSpec(topics=ALL_TOPICS, make_batch_handler=consumer.make_batch_handler),
         on_startup=[restore_counters],
-        background=[gauge_refresher(settings.gauge_refresh_seconds), watch_dead_letters],
+        background=[
+            gauge_refresher(settings.gauge_refresh_seconds),
+            trend_relay(settings.trend_relay_seconds),
+            watch_dead_letters,
+        ],
     )

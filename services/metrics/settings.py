@@ -12,6 +12,7 @@ class MetricsSettings(VigilSettings):
     trend_threshold: float = Field(default=5.0, gt=0)
     trend_min_count: int = Field(default=10, ge=1)
     gauge_refresh_seconds: float = Field(default=2.0, gt=0)
+    trend_relay_seconds: float = Field(default=1.0, gt=0)
 
     def trend_policy(self) -> TrendPolicy:
         return TrendPolicy(

@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, DateTime, Table, func, update
+from sqlalchemy import BigInteger, Column, DateTime, Table, func
 from sqlalchemy import select as select_columns
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel, col, select
@@ -288,9 +288,8 @@ async def unpublished_trends(session: AsyncSession) -> Sequence[Trend]:
     return (await session.exec(statement)).all()
 
 
-async def mark_published(session: AsyncSession, trend_id: str) -> None:
-    await session.exec(update(Trend).where(col(Trend.trend_id) == trend_id).values(published=True))
-    await session.commit()
+def stamp_published(trend: Trend, _at: datetime) -> None:
+    trend.published = True
 
 
 async def recent_trends(

@@ -1,6 +1,5 @@
 """Triage app factory: consumes tickets.received, stores decisions, emits tickets.triaged."""
 
-import asyncio
 import logging
 from datetime import timedelta
 from pathlib import Path
@@ -18,6 +17,7 @@ from services.triage.settings import TriageSettings
 from shared.auth import ApiKeyRegistry
 from shared.bus import Bus
 from shared.events import utcnow
+from shared.jobs import run_every
 from shared.service import ConsumerSpec, ServiceState, build_state, create_service_app
 from shared.topics import TICKETS_RECEIVED, TICKETS_TRIAGED
 
@@ -69,7 +69,7 @@ async def _watch_rules(state: ServiceState) -> None:
     manager: RulesManager = state.extras["triage_rules"]
     settings = state.settings
     interval = settings.rules_poll_seconds if isinstance(settings, TriageSettings) else 2.0
-    await manager.watch(interval_seconds=interval)
+    await run_every("rules-sync", interval_seconds=interval, one_pass=manager.sync)
 
 
 async def _relay_overrides(state: ServiceState) -> None:
@@ -78,11 +78,9 @@ async def _relay_overrides(state: ServiceState) -> None:
     interval = settings.override_relay_seconds if isinstance(settings, TriageSettings) else 1.0
     topic = settings.topic(TICKETS_TRIAGED)
     grace = timedelta(seconds=max(5.0, 5 * interval))
-    while True:
-        await asyncio.sleep(interval)
-        try:
-            await publish_pending_overrides(
-                state.db, bus=state.bus, topic=topic, grace=grace, now=utcnow()
-            )
-        except Exception:  # the database or broker is down: try again next round
-            logger.exception("override relay failed; retrying")
+    db = state.db
+
+    async def one_pass() -> None:
+        await publish_pending_overrides(db, bus=state.bus, topic=topic, grace=grace, now=utcnow())
+
+    await run_every("override-relay", interval_seconds=interval, one_pass=one_pass)

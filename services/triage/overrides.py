@@ -2,6 +2,7 @@
 relay if the broker was down; the same relay re-sends surge raises)."""
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -10,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from services.triage import store
 from services.triage.domain import safety_routing, sla_after_change
 from services.triage.rules import SAFETY_CATEGORIES, RuleSet
-from shared.bus import Bus, BusUnavailableError
+from shared.bus import Bus, Outgoing
 from shared.db import Database, aware
 from shared.events import (
     Priority,
@@ -18,8 +19,8 @@ from shared.events import (
     TicketTriagedV1,
     TriageOverride,
     TriageOverrideFrom,
-    utcnow,
 )
+from shared.outbox import publish_rows, relay_pending, stamp_published_at
 from shared.tracing import child_traceparent
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,9 @@ class UnknownCategoryError(OverrideError):
 
 class NothingToChangeError(OverrideError):
     pass
+
+
+OutboxRow = store.OverrideAudit | store.SurgeRaiseRecord
 
 
 @dataclass(frozen=True)
@@ -173,22 +177,21 @@ async def override_ticket(
     return ticket, audit
 
 
+def _message(topic: str) -> Callable[[OutboxRow], Outgoing]:
+    def message_of(row: OutboxRow) -> Outgoing:
+        return Outgoing(topic, key=row.ticket_id, value=row.event.encode())
+
+    return message_of
+
+
 async def publish_from_outbox(
-    session: AsyncSession,
-    *,
-    bus: Bus,
-    topic: str,
-    row: store.OverrideAudit | store.SurgeRaiseRecord,
+    session: AsyncSession, *, bus: Bus, topic: str, row: OutboxRow
 ) -> bool:
-    """Send an override's or a surge raise's event and mark its row published; False (the
-    relay retries) when the broker is unavailable."""
-    try:
-        await bus.send(topic, key=row.ticket_id, value=row.event.encode())
-    except BusUnavailableError as error:
-        logger.warning("triage event not published yet", extra={"error": str(error)})
-        return False
-    await store.mark_published(session, row, at=utcnow())
-    return True
+    """Send an override's or a surge raise's event and mark its row published; False when
+    the broker is unavailable (the relay sends it later: shared.outbox)."""
+    return await publish_rows(
+        session, [row], bus=bus, message_of=_message(topic), stamp=stamp_published_at
+    )
 
 
 async def publish_pending_overrides(
@@ -199,15 +202,12 @@ async def publish_pending_overrides(
     older raise of it and stays the last word. Only those older than ``grace``, so the relay
     does not race the request or the batch that is publishing right now."""
     cutoff = now - grace
-    async with db.session() as session:
+
+    async def pending(session: AsyncSession) -> list[OutboxRow]:
         overrides = await store.unpublished_overrides(session, created_before=cutoff, limit=100)
         raises = await store.unpublished_surge_raises(session, created_before=cutoff, limit=100)
-        pending: list[store.OverrideAudit | store.SurgeRaiseRecord] = sorted(
-            [*overrides, *raises], key=lambda row: aware(row.created_at)
-        )
-        published = 0
-        for row in pending:
-            if not await publish_from_outbox(session, bus=bus, topic=topic, row=row):
-                break
-            published += 1
-    return published
+        return sorted([*overrides, *raises], key=lambda row: aware(row.created_at))
+
+    return await relay_pending(
+        db, bus=bus, pending=pending, message_of=_message(topic), stamp=stamp_published_at
+    )

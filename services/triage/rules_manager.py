@@ -125,14 +125,6 @@ class RulesManager:
         logger.info("rules submitted", extra={"version": self._active.ruleset.version})
         return self._active
 
-    async def watch(self, *, interval_seconds: float) -> None:
-        while True:
-            await asyncio.sleep(interval_seconds)
-            try:
-                await self.sync()
-            except Exception:
-                logger.exception("rules sync failed; retrying")
-
 
 def _revision_row(ruleset: RuleSet, *, source: str, origin: str) -> store.RulesRevision:
     return store.RulesRevision(

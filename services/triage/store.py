@@ -398,12 +398,3 @@ async def unpublished_overrides(
         .limit(limit)
     )
     return (await session.exec(statement)).all()
-
-
-async def mark_published(
-    session: AsyncSession, row: OverrideAudit | SurgeRaiseRecord, *, at: datetime
-) -> None:
-    if row.published_at is None:
-        row.published_at = at
-        session.add(row)
-        await session.commit()
