@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, TypeAdapter
 
 
 def utcnow() -> datetime:
@@ -49,8 +49,9 @@ class ProseSpan(BaseModel):
     model_config = ConfigDict(frozen=True)  # shared between reports: never mutated
 
     field: Literal["title", "body"]
-    start: int = Field(default=0, ge=0)
-    end: int | None = Field(default=None, ge=0)
+    # Strict: the API's dry run takes a report as JSON, and "3" or true is no offset.
+    start: StrictInt = Field(default=0, ge=0)
+    end: StrictInt | None = Field(default=None, ge=0)
 
 
 class Screening(BaseModel):
@@ -65,7 +66,7 @@ class Screening(BaseModel):
     prose: tuple[ProseSpan, ...] | None = Field(default=None, max_length=16)
     # A machine alert (Alertmanager, PagerDuty): its priority comes from its own severity
     # (``alert_severity``, as the source named it; None when it named none).
-    alert: bool = False
+    alert: StrictBool = False
     alert_severity: str | None = Field(default=None, max_length=64)
 
 

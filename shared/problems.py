@@ -6,6 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -74,13 +75,31 @@ async def _on_validation(request: Request, error: Exception) -> JSONResponse:
     )
 
 
+def allowed_methods(app: Any, path: str) -> list[str]:
+    """Every method the API documents for ``path``: Starlette's 405 names only those of the
+    first route that matched, though GET and PUT of one path are two routes."""
+    methods: set[str] = set()
+    for template, operations in app.openapi().get("paths", {}).items():
+        regex, _, _ = compile_path(template)
+        if regex.match(path):
+            methods.update(method.upper() for method in operations)
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
 async def _on_http(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)
+    headers = dict(error.headers or {})
+    if error.status_code == 405 and isinstance(request.app, FastAPI):
+        documented = allowed_methods(request.app, request.url.path)
+        if documented:  # else the path is no documented one: Starlette's Allow stands
+            headers["Allow"] = ", ".join(documented)
     return problem_response(
         status=error.status_code,
         title=str(error.detail),
         instance=request.url.path,
-        headers=dict(error.headers or {}),
+        headers=headers,
     )
 
 

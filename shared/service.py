@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import generate_latest
 from sqlalchemy import Table
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -26,6 +26,7 @@ from shared.http_guards import RequestGuardMiddleware, authentication_required, 
 from shared.logging import service_var
 from shared.migrations import ensure_schema
 from shared.observability import HttpMetricsMiddleware, ServiceMetrics
+from shared.openapi import PROMETHEUS_TEXT, install_openapi
 from shared.problems import ProblemError, install_problem_handlers
 from shared.settings import ServiceName, VigilSettings
 
@@ -69,10 +70,12 @@ def create_service_app(
     on_startup: Sequence[StartupHook] = (),
     background: Sequence[BackgroundJob] = (),
     guard_requests: bool = True,
+    customize_openapi: Callable[[dict[str, Any]], None] | None = None,
 ) -> FastAPI:
     """``guard_requests``: authenticate before reading a body, cap bodies and refuse NUL
     characters (shared/http_guards.py); off only for intake, which authenticates webhooks
-    by a signature over the body and caps each channel's body itself."""
+    by a signature over the body and caps each channel's body itself.
+    ``customize_openapi`` changes the completed OpenAPI document (shared/openapi.py)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -131,6 +134,7 @@ def create_service_app(
     app.include_router(_operational_router())
     for router in routers:
         app.include_router(router)
+    install_openapi(app, request_guard=guard_requests, customize=customize_openapi)
     return app
 
 
@@ -229,6 +233,7 @@ def require_role(minimum: Role) -> Callable[[Request, ServiceState], Awaitable[P
             )
         return principal
 
+    dependency.vigil_role = minimum  # type: ignore[attr-defined]  # read by shared/openapi.py
     return dependency
 
 
@@ -263,6 +268,8 @@ def _operational_router() -> APIRouter:
 
     @router.get("/metrics")
     async def metrics(state: StateDep) -> Response:
-        return Response(generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+        # The classic text format (0.0.4), which every Prometheus reads; generate_latest
+        # writes it for Vigil's metric names, which are all legacy (ASCII) names.
+        return Response(generate_latest(state.metrics.registry), media_type=PROMETHEUS_TEXT)
 
     return router

@@ -5,8 +5,9 @@ on call, and the audit log. Every route needs an API key; restricted categories 
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Literal, cast
+from typing import Annotated, Any, Literal, cast
 
 from fastapi import APIRouter, Header, Query
 from pydantic import AwareDatetime
@@ -42,6 +43,7 @@ from services.escalation.schemas import (
 from shared.auth import Principal
 from shared.db import aware
 from shared.events import EscalationStatus, Priority, utcnow
+from shared.openapi import problems
 from shared.problems import ProblemError
 from shared.service import AdminDep, ResponderDep, ServiceState, SessionDep, StateDep, ViewerDep
 
@@ -202,7 +204,11 @@ async def _act(
     return escalation_out(escalation)
 
 
-@router.post("/{escalation_id}/ack", response_model=EscalationOut)
+@router.post(
+    "/{escalation_id}/ack",
+    response_model=EscalationOut,
+    responses=problems(s409="Illegal transition for the current status"),
+)
 async def acknowledge(
     escalation_id: str, session: SessionDep, state: StateDep, principal: ResponderDep
 ) -> EscalationOut:
@@ -210,7 +216,11 @@ async def acknowledge(
     return await _act(escalation_id, "ack", session=session, state=state, principal=principal)
 
 
-@router.post("/{escalation_id}/resolve", response_model=EscalationOut)
+@router.post(
+    "/{escalation_id}/resolve",
+    response_model=EscalationOut,
+    responses=problems(s409="Illegal transition for the current status"),
+)
 async def resolve(
     escalation_id: str, session: SessionDep, state: StateDep, principal: ResponderDep
 ) -> EscalationOut:
@@ -219,7 +229,11 @@ async def resolve(
     return await _act(escalation_id, "resolve", session=session, state=state, principal=principal)
 
 
-@router.post("/{escalation_id}/reassign", response_model=EscalationOut)
+@router.post(
+    "/{escalation_id}/reassign",
+    response_model=EscalationOut,
+    responses=problems(s409="Illegal transition for the current status"),
+)
 async def reassign(
     escalation_id: str,
     body: ReassignIn,
@@ -253,7 +267,11 @@ async def reassign(
     return escalation_out(escalation)
 
 
-@router.post("/{escalation_id}/snooze", response_model=EscalationOut)
+@router.post(
+    "/{escalation_id}/snooze",
+    response_model=EscalationOut,
+    responses=problems(s409="Illegal transition for the current status"),
+)
 async def snooze(
     escalation_id: str,
     body: SnoozeIn,
@@ -322,7 +340,9 @@ async def add_note(
 # --- who is on call -------------------------------------------------------------------------
 
 
-@oncall_router.get("", response_model=OnCallOut)
+@oncall_router.get(
+    "", response_model=OnCallOut, responses=problems(s404="No schedule of this name")
+)
 async def who_is_on_call(
     state: StateDep,
     _: ViewerDep,
@@ -384,3 +404,29 @@ async def audit_log(
         ],
         next_cursor=str(page[-1].seq) if len(rows) > limit and page else None,
     )
+
+
+# --- OpenAPI ------------------------------------------------------------------------------
+
+
+def document_configuration(config: EscalationConfig) -> Callable[[dict[str, Any]], None]:
+    """The OpenAPI document names what the configuration allows, as strictly as the server
+    checks it: reassign ``to`` one of policies.yaml's users, ``schedule`` one of
+    schedules.yaml's (both are loaded once, at start-up)."""
+    users = sorted(user.name for user in config.policies.users)
+    schedules = sorted(schedule.name for schedule in config.schedules.schedules)
+
+    def customize(schema: dict[str, Any]) -> None:
+        reassign = schema.get("components", {}).get("schemas", {}).get("ReassignIn")
+        if reassign is not None and users:
+            reassign["properties"]["to"]["enum"] = users
+        oncall = schema["paths"].get("/v1/oncall", {}).get("get", {})
+        for parameter in oncall.get("parameters", []):
+            if parameter["name"] == "schedule" and schedules:
+                parameter["schema"]["enum"] = schedules
+            if parameter["name"] == "at":  # pydantic reads a number as Unix seconds (UTC)
+                unix = {"type": "number", "minimum": 0, "maximum": 32_503_680_000}  # to 3000
+                parameter["schema"].setdefault("anyOf", []).insert(1, unix)
+                parameter["description"] = "ISO 8601 with an offset, or Unix seconds."
+
+    return customize

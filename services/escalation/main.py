@@ -237,6 +237,7 @@ def create_app(
             make_batch_handler=consumer.make_batch_handler,
         ),
         background=[run_outbox_relay, run_timer_scheduler, run_notification_worker],
+        customize_openapi=api.document_configuration(config),
     )
     app.add_middleware(RefreshOnScrape, state=state)
     return app

@@ -6,7 +6,7 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from services.escalation import store
 from shared.db import aware
@@ -93,6 +93,17 @@ class ReassignIn(BaseModel):
 
 
 class SnoozeIn(BaseModel):
+    """Exactly one of ``until`` and ``minutes`` (the oneOf says so to clients)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["until"], "properties": {"until": {"type": "string"}}},
+                {"required": ["minutes"], "properties": {"minutes": {"type": "integer"}}},
+            ]
+        }
+    )
+
     until: AwareDatetime | None = None
     minutes: int | None = Field(default=None, ge=1, le=int(MAX_SNOOZE.total_seconds() // 60))
 

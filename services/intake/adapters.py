@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
 import pydantic_core
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
 
 from services.intake.domain import DEFAULT_SAFETY_SCREENING, PayloadFormat, UpdateAction
 from shared.events import (
@@ -439,19 +439,20 @@ ZENDESK_PREFIX = "zen:event-type:"
 
 
 class ZendeskTicketDetail(_Lenient):
-    id: str | int = Field(union_mode="left_to_right")
+    # Strict: Zendesk sends these as strings or integers, never floats or booleans.
+    id: StrictStr | StrictInt = Field(union_mode="left_to_right")
     subject: str | None = Field(default=None, max_length=10_000)
     description: str | None = None
     status: str | None = Field(default=None, max_length=64)
     priority: str | None = Field(default=None, max_length=64)
-    requester_id: str | int | None = None
+    requester_id: StrictStr | StrictInt | None = None
     tags: list[str] = Field(default_factory=list, max_length=200)
 
 
 class ZendeskEvent(_Lenient):
     id: str = Field(min_length=1, max_length=256)
     type: str = Field(min_length=1, max_length=256)
-    account_id: str | int | None = None
+    account_id: StrictStr | StrictInt | None = None
     subject: str | None = Field(default=None, max_length=256)
     time: str | None = Field(default=None, max_length=64)
     detail: ZendeskTicketDetail
@@ -543,6 +544,7 @@ class GitHubIssuesEvent(_Lenient):
     repository: GitHubRepository | None = None
 
 
+GITHUB_DELIVERY_MAX = 256
 _GITHUB_UPDATES: dict[str, UpdateAction] = {"edited": "edited", "closed": "closed"}
 
 
@@ -568,9 +570,21 @@ def parse_github(inbound: Inbound) -> Parsed:
     delivery_id = inbound.headers.get("x-github-delivery", "")
     if not delivery_id:
         raise PayloadError([{"field": "header.x-github-delivery", "message": "required"}])
+    if len(delivery_id) > GITHUB_DELIVERY_MAX:
+        raise PayloadError(
+            [
+                {
+                    "field": "header.x-github-delivery",
+                    "message": f"at most {GITHUB_DELIVERY_MAX} characters",
+                }
+            ]
+        )
+    raw = _load_json(inbound.body)
+    if not isinstance(raw, dict):  # every GitHub event, a ping too, is a JSON object
+        raise PayloadError([{"field": "body", "message": "not a JSON object"}])
     if kind != "issues":
         return Parsed(ignored=f"event {kind or 'unknown'} needs no action")
-    event = _validate(GitHubIssuesEvent, _load_json(inbound.body))
+    event = _validate(GitHubIssuesEvent, raw)
     identity = f"github-issue\x00{event.issue.id}"
     if event.action == "opened":
         return Parsed(

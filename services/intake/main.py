@@ -11,7 +11,9 @@ from fastapi import FastAPI
 from prometheus_client import Counter
 
 from services.intake import api
-from services.intake.domain import RateLimiter, load_channels
+from services.intake.channels import load_channels
+from services.intake.domain import RateLimiter
+from services.intake.openapi import document_channels
 from services.intake.settings import IntakeSettings
 from shared.auth import ApiKeyRegistry
 from shared.bus import Bus
@@ -73,4 +75,5 @@ def create_app(
         on_startup=[_tune_gc],
         # Webhooks authenticate by a signature over the body, capped per channel.
         guard_requests=False,
+        customize_openapi=document_channels(channels),
     )

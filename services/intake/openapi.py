@@ -4,25 +4,7 @@ accepts and every problem document it can answer with."""
 from typing import Any
 
 from shared.events import Report
-
-
-def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
-    """A pydantic JSON Schema with its ``$defs`` inlined, so it can sit anywhere in an
-    OpenAPI document (where ``#/$defs/...`` would point nowhere)."""
-    definitions: dict[str, Any] = schema.get("$defs", {})
-
-    def walk(node: Any) -> Any:
-        if isinstance(node, dict):
-            reference = node.get("$ref")
-            if isinstance(reference, str) and reference.startswith("#/$defs/"):
-                return walk(definitions[reference.removeprefix("#/$defs/")])
-            return {key: walk(value) for key, value in node.items() if key != "$defs"}
-        if isinstance(node, list):
-            return [walk(item) for item in node]
-        return node
-
-    inlined: dict[str, Any] = walk(schema)
-    return inlined
+from shared.openapi import inline_refs, problem
 
 
 def sender_report_schema() -> dict[str, Any]:
@@ -39,7 +21,13 @@ EMAIL_FORM_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["from"],
     "properties": {
-        "from": {"type": "string", "maxLength": 1024},
+        "from": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 1024,
+            "pattern": "\\S",
+            "description": "The sender (`Name <address>` or an address); not blank.",
+        },
         "to": {"type": "string"},
         "subject": {"type": "string"},
         "text": {"type": "string"},
@@ -58,35 +46,13 @@ REQUEST_BODY: dict[str, Any] = {
     "content": {
         "application/json": {"schema": sender_report_schema()},
         "multipart/form-data": {"schema": EMAIL_FORM_SCHEMA},
-    },
-}
-
-PROBLEM_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["type", "title", "status"],
-    "properties": {
-        "type": {"type": "string"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string"},
-        "instance": {"type": "string"},
-        "errors": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["field", "message"],
-                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
-            },
-        },
+        "application/x-www-form-urlencoded": {"schema": EMAIL_FORM_SCHEMA},
     },
 }
 
 
 def _problem(description: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/problem+json": {"schema": PROBLEM_SCHEMA}},
-    }
+    return problem(description)
 
 
 RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -223,3 +189,237 @@ PAGERDUTY_RESPONSES: dict[int | str, dict[str, Any]] = {
     **{status: RESPONSES[status] for status in (401, 413, 415, 429, 503)},
     404: _problem("Unknown channel, or not a channel of format `pagerduty`"),
 }
+
+
+# --- the document: one operation per configured channel --------------------------------
+
+_GITHUB_HEADERS: list[dict[str, Any]] = [
+    {
+        "name": "X-GitHub-Delivery",
+        "in": "header",
+        "required": True,
+        "schema": {"type": "string", "minLength": 1, "maxLength": 256},
+        "description": "GitHub's delivery id (kept by its redeliveries).",
+    },
+    {
+        "name": "X-GitHub-Event",
+        "in": "header",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": "Only `issues` events open or update tickets; others are ignored.",
+    },
+]
+
+
+def _model_schema(model: Any) -> dict[str, Any]:
+    return inline_refs(model.model_json_schema())
+
+
+def format_bodies() -> dict[str, dict[str, Any]]:
+    """Each payload format's request body, with every content type it accepts."""
+    from services.intake import adapters  # the adapters' models are the formats' schemas
+
+    pagerduty = dict(PAGERDUTY_EVENT_SCHEMA)
+    pagerduty["allOf"] = [
+        {
+            "if": {"properties": {"event_action": {"const": "trigger"}}},
+            "then": {"required": ["payload"]},
+            "else": {"required": ["dedup_key"]},
+        }
+    ]
+
+    def json_body(schema: dict[str, Any], description: str) -> dict[str, Any]:
+        return {
+            "required": True,
+            "description": description,
+            "content": {"application/json": {"schema": schema}},
+        }
+
+    bodies: dict[str, dict[str, Any]] = {
+        "generic": json_body(sender_report_schema(), "Vigil's own report schema."),
+        "alertmanager": json_body(
+            _model_schema(adapters.AlertmanagerPayload),
+            "Prometheus Alertmanager's webhook (version 4): one ticket per alert.",
+        ),
+        "pagerduty": json_body(
+            pagerduty,
+            "PagerDuty Events API v2 event (the channel's URL itself also takes it).",
+        ),
+        "zendesk": json_body(
+            _model_schema(adapters.ZendeskEvent), "Zendesk event-subscription webhook."
+        ),
+        "github": json_body(_model_schema(adapters.GitHubIssuesEvent), "GitHub `issues` webhook."),
+        "email": {
+            "required": True,
+            "description": "An inbound-parse form (SendGrid Inbound Parse and the like).",
+            "content": {
+                "multipart/form-data": {"schema": EMAIL_FORM_SCHEMA},
+                "application/x-www-form-urlencoded": {"schema": EMAIL_FORM_SCHEMA},
+            },
+        },
+    }
+    return bodies
+
+
+# How each auth type is named in the document (``routing_key`` is in the body: none).
+SECURITY_SCHEMES: dict[str, tuple[str, dict[str, Any]]] = {
+    "bearer": ("channel_bearer", {"type": "http", "scheme": "bearer"}),
+    "basic": ("channel_basic", {"type": "http", "scheme": "basic"}),
+    "standard_webhooks": (
+        "standard_webhooks",
+        {
+            "type": "apiKey",
+            "in": "header",
+            "name": "webhook-signature",
+            "description": "Standard Webhooks: `webhook-id`, `webhook-timestamp` and "
+            "`webhook-signature: v1,<base64 HMAC-SHA256 of id.timestamp.body>`.",
+        },
+    ),
+    "github": (
+        "github_signature",
+        {
+            "type": "apiKey",
+            "in": "header",
+            "name": "X-Hub-Signature-256",
+            "description": "`sha256=<hex HMAC-SHA256 of the body>`.",
+        },
+    ),
+    "slack": (
+        "slack_signature",
+        {
+            "type": "apiKey",
+            "in": "header",
+            "name": "X-Slack-Signature",
+            "description": "Slack signature v0 with `X-Slack-Request-Timestamp`: "
+            "`v0=<hex HMAC-SHA256 of v0:timestamp:body>`, at most 5 minutes old.",
+        },
+    ),
+    "zendesk": (
+        "zendesk_signature",
+        {
+            "type": "apiKey",
+            "in": "header",
+            "name": "X-Zendesk-Webhook-Signature",
+            "description": "With `X-Zendesk-Webhook-Signature-Timestamp`: base64 "
+            "HMAC-SHA256 of timestamp + body.",
+        },
+    ),
+}
+
+
+def _operation(
+    *,
+    channel: Any,
+    operation_id: str,
+    summary: str,
+    body: dict[str, Any],
+    responses: dict[str, Any],
+    extra_parameters: list[dict[str, Any]],
+    content_types: list[str],
+) -> dict[str, Any]:
+    auth = channel.config.auth.type
+    operation: dict[str, Any] = {
+        "tags": ["intake"],
+        "summary": summary,
+        "operationId": operation_id,
+        # PagerDuty's routes dedupe by dedup_key, never by an Idempotency-Key header.
+        "parameters": [
+            dict(parameter)
+            for parameter in PARAMETERS[1:]
+            if not (
+                operation_id.startswith("pagerduty_")
+                and parameter["in"] == "header"
+                and parameter["name"] == "idempotency-key"
+            )
+        ]
+        + extra_parameters,
+        "requestBody": body,
+        "responses": responses,
+    }
+    if auth in SECURITY_SCHEMES:
+        operation["security"] = [{SECURITY_SCHEMES[auth][0]: []}]
+    else:  # routing_key
+        operation["description"] = "Authenticated by the `routing_key` in the body."
+    accepted = " or ".join(content_types)
+    operation["responses"]["415"] = problem(f"Content type other than {accepted}")
+    return operation
+
+
+def _responses(table: dict[int | str, dict[str, Any]], accepted: dict[str, Any]) -> dict[str, Any]:
+    responses = {"202": accepted}
+    responses.update({str(status): response for status, response in table.items()})
+    responses.pop("404", None)  # the path names a configured channel
+    return responses
+
+
+def channel_paths(
+    channels: dict[str, Any],
+    *,
+    accepted: dict[str, Any],
+    slack_bodies: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """One POST operation per configured channel, with its format's body and content types
+    and its auth scheme; a pagerduty channel also has PagerDuty's two Events API routes."""
+    bodies = format_bodies() | (slack_bodies or {})
+    paths: dict[str, Any] = {}
+    for name, channel in sorted(channels.items()):
+        payload_format = channel.config.format
+        body = bodies[payload_format]
+        content_types = sorted(body["content"])
+        extra = _GITHUB_HEADERS if payload_format == "github" else []
+        paths[f"/v1/webhooks/{name}"] = {
+            "post": _operation(
+                channel=channel,
+                operation_id=f"webhook_{name.replace('-', '_')}",
+                summary=f"Report to channel {name!r} ({payload_format})",
+                body=body,
+                responses=_responses(RESPONSES, accepted),
+                extra_parameters=[dict(parameter) for parameter in extra],
+                content_types=content_types,
+            )
+        }
+        if payload_format != "pagerduty":
+            continue
+        for suffix, kind, schema in (
+            ("v2/enqueue", "events", PAGERDUTY_EVENT_SCHEMA),
+            ("v2/change/enqueue", "change events", PAGERDUTY_CHANGE_EVENT_SCHEMA),
+        ):
+            pd_body = dict(bodies["pagerduty"]) if kind == "events" else None
+            paths[f"/v1/webhooks/{name}/{suffix}"] = {
+                "post": _operation(
+                    channel=channel,
+                    operation_id=f"pagerduty_{kind.replace(' ', '_')}_{name.replace('-', '_')}",
+                    summary=f"PagerDuty Events API v2 {kind} on channel {name!r}",
+                    body=pd_body
+                    or {"required": True, "content": {"application/json": {"schema": schema}}},
+                    responses=_responses(PAGERDUTY_RESPONSES, accepted),
+                    extra_parameters=[],
+                    content_types=["application/json"],
+                )
+            }
+    return paths
+
+
+def document_channels(
+    channels: dict[str, Any], *, slack_bodies: dict[str, Any] | None = None
+) -> Any:
+    """``customize_openapi`` for intake: the templated webhook routes give way to one
+    documented operation per configured channel (a schema-valid request for a channel is
+    one its format accepts), with each channel's security scheme."""
+
+    def customize(schema: dict[str, Any]) -> None:
+        templated = [path for path in schema["paths"] if path.startswith("/v1/webhooks/{channel}")]
+        accepted = schema["paths"]["/v1/webhooks/{channel}"]["post"]["responses"]["202"]
+        for path in templated:
+            del schema["paths"][path]
+        schema["paths"].update(
+            channel_paths(channels, accepted=accepted, slack_bodies=slack_bodies)
+        )
+        used = {channel.config.auth.type for channel in channels.values()}
+        schemes = schema.setdefault("components", {}).setdefault("securitySchemes", {})
+        schemes.pop("bearer", None)  # intake has no API keys
+        for auth in sorted(used & set(SECURITY_SCHEMES)):
+            scheme_name, scheme = SECURITY_SCHEMES[auth]
+            schemes[scheme_name] = scheme
+
+    return customize

@@ -23,12 +23,13 @@ from services.triage.overrides import (
     override_ticket,
     publish_from_outbox,
 )
-from services.triage.rules import RulesError, parse_rules, rules_text_of
+from services.triage.rules import RulesError, RulesFile, parse_rules, rules_text_of
 from services.triage.rules_manager import ActiveRules, RulesManager
 from services.triage.settings import TriageSettings
 from services.triage.simulate import StoredReport, simulate
 from shared.auth import Principal
 from shared.events import Priority, Reason, Report, utcnow
+from shared.openapi import inline_refs, problems
 from shared.problems import ProblemError
 from shared.service import (
     AdminDep,
@@ -149,11 +150,16 @@ async def _rules_text(request: Request) -> str:
     return text
 
 
+# The rules document as JSON: RulesFile's schema. Beyond it, the rules are checked as a
+# whole (a rule naming a category, queue or SLA policy the document does not define, a
+# regex that does not compile, ...): those answer 422 naming the rule and field.
+RULES_DOCUMENT_SCHEMA = inline_refs(RulesFile.model_json_schema())
 _RULES_BODY = {
     "requestBody": {
+        "description": "The rules document, as YAML text or as the same document in JSON.",
         "content": {
-            "application/yaml": {"schema": {"type": "string"}},
-            "application/json": {"schema": {"type": "object"}},
+            "application/yaml": {"schema": {"type": "string", "minLength": 1}},
+            "application/json": {"schema": RULES_DOCUMENT_SCHEMA},
         },
         "required": True,
     }
@@ -183,7 +189,11 @@ async def get_rules_history(session: SessionDep, _: ViewerDep, limit: int = 20) 
     }
 
 
-@router.put("/rules", openapi_extra=_RULES_BODY)
+@router.put(
+    "/rules",
+    openapi_extra=_RULES_BODY,
+    responses=problems(400, 422),
+)
 async def put_rules(request: Request, rules: RulesDep, principal: AdminDep) -> dict[str, Any]:
     text = await _rules_text(request)
     try:
@@ -194,11 +204,15 @@ async def put_rules(request: Request, rules: RulesDep, principal: AdminDep) -> d
 
 
 class SimulateRequest(BaseModel):
-    rules: str | dict[str, Any] = Field(description="The proposed rules: YAML text or a document")
+    rules: str | dict[str, Any] = Field(
+        description="The proposed rules: YAML text or a document (checked as PUT /v1/rules "
+        "checks it; 422 when it does not validate)",
+        json_schema_extra={"anyOf": [{"type": "string", "minLength": 1}, RULES_DOCUMENT_SCHEMA]},
+    )
     last: int = Field(default=200, ge=1, description="Replay this many most recent tickets")
 
 
-@router.post("/rules/simulate")
+@router.post("/rules/simulate", responses=problems(422))
 async def simulate_rules(
     body: SimulateRequest,
     session: SessionDep,
@@ -329,7 +343,11 @@ class OverrideResult(BaseModel):
     published: bool
 
 
-@router.post("/tickets/{ticket_id}/override", response_model=OverrideResult)
+@router.post(
+    "/tickets/{ticket_id}/override",
+    response_model=OverrideResult,
+    responses=problems(s409="The override changes nothing"),
+)
 async def override(
     ticket_id: str,
     body: Annotated[OverrideRequest, Body()],

@@ -1,6 +1,7 @@
 """Schemathesis against the escalation OpenAPI document: generated requests to every
 operation, with no key, a viewer, a responder or an admin key, against a real escalation or
-a random id, never give a server error; without a key every operation answers 401."""
+a random id, never give a server error; without a key every operation answers 401. And
+schemathesis' own engine with every default check, as each role: zero failures."""
 
 import asyncio
 from pathlib import Path
@@ -27,6 +28,7 @@ from tests.unit.escalation.helpers import (
     write_escalation_config,
 )
 from tests.unit.helpers import RESPONDER_KEY, VIEWER_KEY
+from tests.unit.schemathesis_run import run_engine, semantic_422
 
 ADMIN_KEY = "schemathesis-admin-key"
 KEYS = {"none": None, "viewer": VIEWER_KEY, "responder": RESPONDER_KEY, "admin": ADMIN_KEY}
@@ -83,9 +85,7 @@ def _runner(operation: Any, seen: set[int], escalation_id: str) -> Any:
     return run
 
 
-def test_generated_requests_never_give_server_errors(
-    settings_kwargs: dict[str, Any], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _app(settings_kwargs: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> tuple[Any, str]:
     config_dir: Path = settings_kwargs["config_dir"]
     write_escalation_config(config_dir)
     monkeypatch.setenv(WEBHOOK_SECRET_ENV, WEBHOOK_SECRET)
@@ -96,6 +96,13 @@ def test_generated_requests_never_give_server_errors(
     data_dir.mkdir(parents=True, exist_ok=True)
     escalation_id = asyncio.run(_seed(f"sqlite:///{data_dir / 'escalation.db'}", config_dir))
     app = create_app(EscalationSettings(**settings_kwargs, timer_interval_seconds=3600))
+    return app, escalation_id
+
+
+def test_generated_requests_never_give_server_errors(
+    settings_kwargs: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, escalation_id = _app(settings_kwargs, monkeypatch)
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     statuses: dict[str, set[int]] = {}
     try:
@@ -116,3 +123,27 @@ def test_generated_requests_never_give_server_errors(
     for label, seen in statuses.items():
         assert 401 in seen, label
         assert seen & {200, 201, 400, 404, 409, 422}, (label, seen)
+
+
+@pytest.mark.parametrize("role", ["viewer", "responder", "admin"])
+def test_schemathesis_all_checks_pass(
+    settings_kwargs: dict[str, Any], monkeypatch: pytest.MonkeyPatch, role: str
+) -> None:
+    """Schemathesis' engine with every default check, as each role, against a real
+    escalation (its id is every generated escalation_id): zero failures."""
+    app, escalation_id = _app(settings_kwargs, monkeypatch)
+    report = run_engine(
+        app,
+        label=f"escalation ({role})",
+        headers={"Authorization": f"Bearer {KEYS[role]}"},
+        extra={
+            "parameters": {"escalation_id": escalation_id},
+            "operations": semantic_422(
+                "GET /v1/escalations", "POST /v1/escalations/{escalation_id}/snooze"
+            ),
+        },
+    )
+    print(report.summary(), dict(report.cases))
+    assert not report.errors, report.describe_failures()
+    assert not report.failures, report.describe_failures()
+    assert len(report.operations) == 13

@@ -1,78 +1,98 @@
-"""Schemathesis against intake's own OpenAPI document: generated requests (for the real
-channel with its token, and for unknown channels) never give a server error, and every
-response matches the document: status code, content type, body schema and headers."""
+"""Schemathesis' engine with every default check against intake's OpenAPI document, which
+has one operation per configured channel (its format's body and content types, its auth
+scheme) and PagerDuty's Events API routes on the pagerduty channel: zero failures."""
 
 from pathlib import Path
 from typing import Any
 
-import schemathesis
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from schemathesis.checks import (
-    content_type_conformance,
-    not_a_server_error,
-    response_headers_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
+import pytest
 
 from services.intake.main import create_app
 from services.intake.settings import IntakeSettings
 from shared.bus import InProcessBus
-from tests.unit.helpers import CHANNEL, CHANNEL_TOKEN
+from tests.unit.helpers import CHANNEL_TOKEN, CHANNEL_TOKEN_ENV, bearer
+from tests.unit.schemathesis_run import NEGATIVE_REJECTED, run_engine
 
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_schema_conformance,
-    response_headers_conformance,
-]
-MAX_EXAMPLES = 80
+CHANNELS_YAML = f"""\
+channels:
+  - {{name: web, format: generic, auth: {{type: bearer, tokens: [{{env: {CHANNEL_TOKEN_ENV}}}]}},
+     max_body_bytes: 4096}}
+  - {{name: am, format: alertmanager,
+     auth: {{type: bearer, tokens: [{{env: {CHANNEL_TOKEN_ENV}}}]}}}}
+  - {{name: pd, format: pagerduty,
+     auth: {{type: routing_key, routing_keys: [{{env: {CHANNEL_TOKEN_ENV}}}]}}}}
+  - {{name: zd, format: zendesk, auth: {{type: bearer, tokens: [{{env: {CHANNEL_TOKEN_ENV}}}]}}}}
+  - {{name: gh, format: github, auth: {{type: bearer, tokens: [{{env: {CHANNEL_TOKEN_ENV}}}]}}}}
+  - {{name: mail, format: email, auth: {{type: bearer, tokens: [{{env: {CHANNEL_TOKEN_ENV}}}]}}}}
+  - {{name: signed, format: generic, auth: {{type: standard_webhooks, secrets: [{{env: T_SW}}]}}}}
+"""
 
 
-def test_generated_webhooks_never_give_server_errors_or_schema_violations(
-    settings_kwargs: dict[str, Any], tmp_path: Path
-) -> None:
-    app = create_app(IntakeSettings(**settings_kwargs), bus=InProcessBus())
-    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
-    operation = schema["/v1/webhooks/{channel}"]["POST"]
-    seen_statuses: set[int] = set()
+@pytest.fixture
+def app(settings_kwargs: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Any:
+    (Path(settings_kwargs["config_dir"]) / "channels.yaml").write_text(CHANNELS_YAML)
+    monkeypatch.setenv("T_SW", "whsec_MDEyMzQ1Njc4OWFiY2RlZmdoaWo")
+    return create_app(IntakeSettings(**settings_kwargs), bus=InProcessBus())
 
-    cases = st.one_of(
-        operation.as_strategy(schemathesis.GenerationMode.POSITIVE),
-        operation.as_strategy(schemathesis.GenerationMode.NEGATIVE),
+
+def test_schemathesis_all_checks_pass(app: Any) -> None:
+    report = run_engine(
+        app,
+        label="intake",
+        headers=bearer(CHANNEL_TOKEN),
+        extra={
+            # A NUL (U+0000) in a report's text is refused with 422 (PostgreSQL cannot
+            # store it; README), which the sources' own schemas do not say.
+            "generation": {"allow-x00": False},
+            # GitHub events other than `issues` (a ping) are acknowledged without reading
+            # their body, so a body no issues event would have is still 202 for them.
+            "operations": [
+                {
+                    "include-name": "POST /v1/webhooks/gh",
+                    "checks": {
+                        "negative_data_rejection": {
+                            "expected-statuses": [*NEGATIVE_REJECTED, "202"]
+                        }
+                    },
+                }
+            ],
+        },
     )
+    print(report.summary(), dict(report.cases))
+    assert not report.errors, report.describe_failures()
+    assert not report.failures, report.describe_failures()
+    # 7 channels, PagerDuty's two Events API routes, /healthz, /readyz, /metrics.
+    assert len(report.operations) == 12
 
-    @settings(
-        max_examples=MAX_EXAMPLES,
-        deadline=None,
-        database=None,
-        # Reproducible: the coverage assertion below must not depend on the random seed.
-        derandomize=True,
-        suppress_health_check=list(HealthCheck),
+
+def test_openapi_documents_each_channel_in_its_format(app: Any) -> None:
+    document = app.openapi()
+    paths = document["paths"]
+    assert "/v1/webhooks/{channel}" not in paths
+    mail = paths["/v1/webhooks/mail"]["post"]
+    assert set(mail["requestBody"]["content"]) == {
+        "multipart/form-data",
+        "application/x-www-form-urlencoded",
+    }
+    form = mail["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"]
+    assert form["properties"]["from"]["minLength"] == 1
+    assert set(paths["/v1/webhooks/am"]["post"]["requestBody"]["content"]) == {"application/json"}
+    assert (
+        "alerts"
+        in paths["/v1/webhooks/am"]["post"]["requestBody"]["content"]["application/json"]["schema"][
+            "properties"
+        ]
     )
-    @given(case=cases, real_channel=st.booleans(), authenticated=st.booleans())
-    def run(case: Any, real_channel: bool, authenticated: bool) -> None:
-        if real_channel:
-            case.path_parameters = {"channel": CHANNEL}
-        headers = {"Authorization": f"Bearer {CHANNEL_TOKEN}"} if authenticated else {}
-        response = case.call(headers=headers)
-        seen_statuses.add(response.status_code)
-        case.validate_response(response, checks=CHECKS)
-        if real_channel and authenticated:
-            assert response.status_code in {202, 413, 415, 422}, response.text
-
-    run()
-    # The run reached past authentication, not only 404s and 401s.
-    assert {202, 422} <= seen_statuses, seen_statuses
-    assert seen_statuses <= {202, 401, 404, 413, 415, 422}, seen_statuses
-
-
-def test_openapi_documents_every_problem_status(settings_kwargs: dict[str, Any]) -> None:
-    app = create_app(IntakeSettings(**settings_kwargs), bus=InProcessBus())
-    responses = app.openapi()["paths"]["/v1/webhooks/{channel}"]["post"]["responses"]
-    assert {"202", "401", "404", "413", "415", "422", "429", "503"} <= set(responses)
-    body = app.openapi()["paths"]["/v1/webhooks/{channel}"]["post"]["requestBody"]
-    assert "$defs" not in str(body)
-    assert {"application/json", "multipart/form-data"} <= set(body["content"])
+    assert paths["/v1/webhooks/web"]["post"]["security"] == [{"channel_bearer": []}]
+    assert paths["/v1/webhooks/signed"]["post"]["security"] == [{"standard_webhooks": []}]
+    assert "security" not in paths["/v1/webhooks/pd"]["post"]  # routing_key is in the body
+    for path in ("/v1/webhooks/pd/v2/enqueue", "/v1/webhooks/pd/v2/change/enqueue"):
+        responses = paths[path]["post"]["responses"]
+        assert "application/json" in responses["400"]["content"]  # PagerDuty's own shape
+    responses = paths["/v1/webhooks/web"]["post"]["responses"]
+    assert {"202", "401", "413", "415", "422", "429", "503"} <= set(responses)
+    for status in ("401", "413", "415", "422", "429", "503"):
+        assert set(responses[status]["content"]) == {"application/problem+json"}
+    assert "$defs" not in str(paths)
+    metrics = paths["/metrics"]["get"]["responses"]["200"]["content"]
+    assert set(metrics) == {"text/plain; version=0.0.4"}
