@@ -1,5 +1,6 @@
-"""Intake's pure logic: channel configuration, authentication, ticket identity, events,
-rate limiting. No I/O except reading the config file in ``load_channels``."""
+"""Intake's pure logic: channel configuration models, authentication, ticket identity,
+events, rate limiting. No I/O: channels.yaml and its secrets are read by
+:mod:`services.intake.channels`."""
 
 import hashlib
 import math
@@ -7,14 +8,13 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Literal, Self
 
 import pydantic_core
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.intake import signatures
-from shared.config import ConfigError, SecretRef, load_yaml_model
+from shared.config import SecretRef
 from shared.events import (
     Report,
     SafetyScreening,
@@ -185,31 +185,6 @@ class Channel(BaseModel):
         return f"Channel(name={self.name!r}, format={self.config.format!r})"
 
     __str__ = __repr__
-
-
-def resolve_channel(config: ChannelConfig, *, config_dir: Path) -> Channel:
-    """Resolve the channel's secrets; raises ConfigError (without the secret's value)."""
-    secrets = [ref.resolve(config_dir=config_dir) for ref in config.auth.secret_refs]
-    keys: list[bytes] = []
-    if config.auth.type == "standard_webhooks":
-        for index, secret in enumerate(secrets):
-            try:
-                keys.append(signatures.standard_webhooks_key(secret))
-            except ValueError as error:
-                raise ConfigError(f"auth.secrets.{index}: {error}") from error
-    return Channel(config=config, secrets=secrets, keys=keys)
-
-
-def load_channels(config_dir: Path) -> dict[str, Channel]:
-    path = config_dir / "channels.yaml"
-    parsed = load_yaml_model(path, ChannelsFile)
-    channels: dict[str, Channel] = {}
-    for config in parsed.channels:
-        try:
-            channels[config.name] = resolve_channel(config, config_dir=config_dir)
-        except ConfigError as error:
-            raise ConfigError(f"{path}: channel {config.name!r}: {error}") from error
-    return channels
 
 
 # --- authentication ---------------------------------------------------------------------

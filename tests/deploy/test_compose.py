@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from services.intake.domain import load_channels
+from services.intake.channels import load_channels
 from shared.auth import ApiKeyRegistry
 from shared.migrations import SERVICES_WITH_DATABASE
 from shared.settings import DEFAULT_PORTS, ServiceName

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from services.intake import signatures
-from services.intake.domain import Channel, load_channels
+from services.intake.channels import load_channels
+from services.intake.domain import Channel
 from shared.auth import ApiKeyRegistry, Principal, hash_api_key
 from shared.config import ConfigError
 

@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from services.intake import adapters
 from services.intake.adapters import Inbound, NewReport, PayloadError, Update
+from services.intake.channels import load_channels
 from services.intake.domain import (
     RateLimiter,
     TokenBucket,
-    load_channels,
     received_event,
     retry_after_header,
     ticket_id_for,

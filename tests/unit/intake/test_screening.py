@@ -11,11 +11,11 @@ import pytest
 
 from services.intake import adapters
 from services.intake.adapters import Inbound, NewReport, Update
+from services.intake.channels import load_channels
 from services.intake.domain import (
     DEFAULT_SAFETY_SCREENING,
     ChannelConfig,
     PayloadFormat,
-    load_channels,
 )
 from services.intake.main import create_app
 from services.intake.settings import IntakeSettings

@@ -11,7 +11,7 @@ import pytest
 from standardwebhooks import Webhook
 
 from services.intake import signatures
-from services.intake.domain import load_channels
+from services.intake.channels import load_channels
 from services.intake.main import create_app
 from services.intake.settings import IntakeSettings
 from shared.bus import InProcessBus
