@@ -4,11 +4,14 @@ Keyword lexicons catch the explicit wording of a threat, a suicidal thought or g
 people paraphrase ("you won't see Christmas", "she gave her cat away and said thanks for
 everything"). This model scores every report so that a paraphrase the lexicons miss still
 reaches a person: when the probability that a report is about any safety category reaches
-the model's review threshold, the most likely category goes to the review tier
+the review threshold of the most likely category, that category goes to the review tier
 (``safety-review`` queue): at P1, paged by escalation, when the probability also reaches
-the paging threshold (where cross-validation found nine flags in ten real), else at P2 for
-the safety team to clear without waking anyone. It never sends a report straight to P0 and
-never lowers what a lexicon decided.
+that category's paging threshold, else at P2 for the safety team to clear without waking
+anyone. Each category has its own pair of thresholds, calibrated by cross-validation on the
+reports the lexicons leave to the model (see :mod:`services.triage.train_model`): paging
+where nine flags in ten were real and almost no benign report was paged, review where few
+benign reports reach the queue. It never sends a report straight to P0 and never lowers
+what a lexicon decided.
 
 The model is a multinomial logistic regression over two TF-IDF blocks of the normalised
 text (case, accents, leetspeak and spacing undone by
@@ -108,10 +111,18 @@ class Block:
 
 
 @dataclass(frozen=True)
+class Thresholds:
+    """One category's thresholds on the probability of any safety category."""
+
+    review: float  # at or above: on the safety-review queue (P2)
+    page: float  # at or above: paged (P1)
+
+
+@dataclass(frozen=True)
 class Score:
     category: str  # the most likely safety category
     safety_probability: float  # of any safety category, what the thresholds apply to
-    pages: bool  # confident enough to page someone (at or above the paging threshold)
+    pages: bool  # confident enough to page someone (at or above its paging threshold)
 
 
 @dataclass(frozen=True)
@@ -120,8 +131,7 @@ class SafetyModel:
     classes: tuple[str, ...]
     bias: tuple[float, ...]  # logits relative to "none"
     blocks: dict[str, Block]
-    review_threshold: float
-    page_threshold: float
+    thresholds: dict[str, Thresholds]  # per safety category
 
     @classmethod
     def from_document(cls, document: dict[str, Any]) -> "SafetyModel":
@@ -130,11 +140,7 @@ class SafetyModel:
             raise ValueError(f"safety model classes {classes} are not {SAFETY_CLASSES}")
         if len(document["bias"]) != len(classes):
             raise ValueError(f"safety model has {len(document['bias'])} biases, not 3")
-        review, page = float(document["review_threshold"]), float(document["page_threshold"])
-        if not 0.0 < review <= page <= 1.0:
-            raise ValueError(
-                f"safety model thresholds must satisfy 0 < review ({review}) <= page ({page}) <= 1"
-            )
+        thresholds = _thresholds(document["thresholds"])
         if set(document["blocks"]) != set(BLOCKS):
             raise ValueError(f"safety model blocks {sorted(document['blocks'])} != {BLOCKS}")
         blocks = {
@@ -146,8 +152,7 @@ class SafetyModel:
             classes=classes,
             bias=tuple(float(b) for b in document["bias"]),
             blocks=blocks,
-            review_threshold=review,
-            page_threshold=page,
+            thresholds=thresholds,
         )
 
     def probabilities(self, normalised_text: str) -> dict[str, float]:
@@ -157,18 +162,16 @@ class SafetyModel:
 
     def flagged(self, normalised_text: str) -> Score | None:
         """The most likely safety category when the report is likely enough to be about any
-        of them, else None."""
+        of them (by that category's review threshold), else None."""
         words = tokens(normalised_text)
         probabilities = _softmax(self._logits(words))
         safety = sum(probabilities)
-        if safety < self.review_threshold:
-            return None
         index = max(range(len(self.classes)), key=lambda i: probabilities[i])
-        return Score(
-            category=self.classes[index],
-            safety_probability=safety,
-            pages=safety >= self.page_threshold,
-        )
+        category = self.classes[index]
+        thresholds = self.thresholds[category]
+        if safety < thresholds.review:
+            return None
+        return Score(category=category, safety_probability=safety, pages=safety >= thresholds.page)
 
     def _logits(self, words: list[Token]) -> list[float]:
         logits = list(self.bias)
@@ -198,6 +201,23 @@ class SafetyModel:
         if word in words:
             rows.append(words[word])
         return sum(row[0] * row[column] for row in rows)
+
+
+def _thresholds(document: Any) -> dict[str, Thresholds]:
+    """Each safety category's thresholds, refused unless 0 < review <= page <= 1."""
+    if not isinstance(document, dict) or sorted(document) != sorted(SAFETY_CLASSES):
+        found = sorted(document) if isinstance(document, dict) else document
+        raise ValueError(f"safety model thresholds must name {SAFETY_CLASSES}, not {found}")
+    thresholds: dict[str, Thresholds] = {}
+    for category, values in document.items():
+        review, page = float(values["review"]), float(values["page"])
+        if not 0.0 < review <= page <= 1.0:
+            raise ValueError(
+                f"safety model thresholds for {category} must satisfy 0 < review ({review}) "
+                f"<= page ({page}) <= 1"
+            )
+        thresholds[category] = Thresholds(review=review, page=page)
+    return thresholds
 
 
 def _row(values: list[float]) -> tuple[float, float, float, float]:

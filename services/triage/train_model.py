@@ -1,16 +1,27 @@
 """Train the safety classifier (see :mod:`services.triage.classifier`).
 
-``python -m services.triage.train_model`` reads the training corpus (``training/triage/*.jsonl``
-plus the labelled dev sets under ``tests/data``), picks the regularisation strength, the
-review threshold and the paging threshold by 5-fold cross-validation, fits the model on
-everything and writes ``services/triage/safety_model.json.gz`` with what it was trained on,
-its cross-validated precision and recall, and probe texts with the probabilities scikit-learn
-gave them. ``--check`` verifies that the shipped model was trained on the corpus as it is now
-and that today's feature extraction (normalisation, tokens, n-grams) still reproduces the
-probes.
+``python -m services.triage.train_model`` reads the training corpus (``training/triage/*.jsonl``,
+``services/triage/training/*.jsonl``, ``tests/data/triage_train_*.jsonl`` and the labelled
+set ``tests/data/triage_labelled.jsonl``), picks the regularisation strength by 5-fold
+cross-validation, fits the model on everything and writes
+``services/triage/safety_model.json.gz`` with what it was trained on, its cross-validated
+precision and recall, and probe texts with the probabilities scikit-learn gave them.
+``--check`` verifies that the shipped model was trained on the corpus as it is now and that
+today's feature extraction (normalisation, tokens, n-grams) still reproduces the probes.
 
-The independent held-out set ``tests/data/triage_heldout_v2.jsonl`` is never read here: it
-measures the model, so nothing may be tuned on it. Needs scikit-learn (a dev dependency).
+Thresholds are per safety category and calibrated on the out-of-fold probabilities of the
+reports no lexicon matches, the only ones the model decides (beside a lexicon detection it
+adds nothing that changes the decision). For the category the model finds most likely:
+
+- paging threshold: the lowest at which at least ``PAGE_PRECISION`` of the reports flagged
+  in that category are about it and at most ``FALSE_PAGE_RATE`` of all benign reports are
+  paged in it (1.0, never paging, when no threshold does);
+- review threshold: the lowest at which at most ``FALSE_QUEUE_RATE`` of all benign reports
+  reach the safety-review queue in that category (within ``THRESHOLD_BOUNDS``, never above
+  the paging threshold).
+
+Held-out sets (``tests/data/*heldout*``) are never read here: they measure the model, so
+nothing may be tuned on them. Needs scikit-learn (a dev dependency).
 """
 
 import argparse
@@ -24,20 +35,22 @@ from pathlib import Path
 from typing import Any
 
 from services.triage.classifier import BLOCKS, MODEL_PATH, SAFETY_CLASSES, SafetyModel, tokens
-from services.triage.detectors import normalise
+from services.triage.detectors import detect, normalise
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS_DIR = ROOT / "training" / "triage"
-DEV_SETS = (
-    ROOT / "tests" / "data" / "triage_labelled.jsonl",
-    ROOT / "tests" / "data" / "triage_heldout.jsonl",
-)
-HELD_OUT = ROOT / "tests" / "data" / "triage_heldout_v2.jsonl"
+# Hard negatives (ops alerts, hyperbole, gaming, lyrics, news, recovery, grief, parents,
+# schools, scams) and paraphrased positives in en/es/pt/id/fr.
+TRIAGE_CORPUS_DIR = Path(__file__).resolve().with_name("training")
+TEST_DATA = ROOT / "tests" / "data"
+DEV_SETS = (TEST_DATA / "triage_labelled.jsonl",)
+HELD_OUT = TEST_DATA / "triage_heldout_v2.jsonl"
 LABELS = ("none", *SAFETY_CLASSES)
 REGULARISATION_GRID = (10.0, 30.0)
-TARGET_RECALL = 0.95
-PAGE_PRECISION = 0.9  # of the flags above the paging threshold, at least this many are real
-THRESHOLD_BOUNDS = (0.05, 0.5)
+PAGE_PRECISION = 0.9  # of the model's pages in a category, at least this many are about it
+FALSE_PAGE_RATE = 0.003  # of the benign reports, at most this many paged in one category
+FALSE_QUEUE_RATE = 0.01  # of the benign reports, at most this many queued in one category
+THRESHOLD_BOUNDS = (0.05, 0.95)  # of a review threshold
 MIN_DOCUMENTS = 2  # a feature seen in one report only is noise
 FOLDS = 5
 PROBES = 40  # texts whose training-time probabilities the shipped model keeps
@@ -51,9 +64,15 @@ class Example:
 
 
 def corpus_files() -> list[Path]:
-    files = [*sorted(CORPUS_DIR.glob("*.jsonl")), *DEV_SETS]
-    if HELD_OUT in files:
-        raise SystemExit(f"{HELD_OUT} is the independent held-out set; never train on it")
+    files = [
+        *sorted(CORPUS_DIR.glob("*.jsonl")),
+        *sorted(TRIAGE_CORPUS_DIR.glob("*.jsonl")),
+        *sorted(TEST_DATA.glob("triage_train_*.jsonl")),
+        *DEV_SETS,
+    ]
+    for path in files:
+        if path == HELD_OUT or "heldout" in path.name:
+            raise SystemExit(f"{path} is a held-out set; never train on it")
     return files
 
 
@@ -141,26 +160,51 @@ def _average_precision(predicted: Any, labels: list[int]) -> float:
     return float(average_precision_score(np.array(labels) > 0, 1 - predicted[:, 0]))
 
 
-def _threshold(scores: Any, truth: Any) -> float:
-    """The highest threshold that still flags TARGET_RECALL of the safety examples."""
+def lexicon_silent(examples: list[Example]) -> list[bool]:
+    """Which examples no lexicon matches at all: the reports the model decides."""
+    return [not detect(example.text) for example in examples]
+
+
+def _scores(predicted: Any) -> tuple[Any, Any]:
+    """Per example: the most likely safety category (0-based) and the probability of any
+    safety category, what the thresholds apply to."""
+    return predicted[:, 1:].argmax(axis=1), 1 - predicted[:, 0]
+
+
+def _calibrate(
+    predicted: Any, labels: list[int], silent: list[bool]
+) -> dict[str, dict[str, float]]:
+    """Each category's review and paging thresholds (see the module's docstring), from the
+    out-of-fold probabilities of the examples no lexicon matches."""
     import numpy as np
 
-    positives = np.sort(scores[truth])
-    allowed_misses = int(len(positives) * (1 - TARGET_RECALL))
-    low, high = THRESHOLD_BOUNDS
-    return float(min(high, max(low, positives[allowed_misses])))
-
-
-def _page_threshold(scores: Any, truth: Any, *, review_threshold: float) -> float:
-    """The lowest threshold at which PAGE_PRECISION of the flagged reports are about a
-    safety category (never below the review threshold)."""
-    import numpy as np
-
-    for candidate in np.unique(scores[scores >= review_threshold]):
-        flagged = scores >= candidate
-        if (flagged & truth).sum() >= PAGE_PRECISION * flagged.sum():
-            return float(candidate)
-    return 1.0
+    truth, mask = np.array(labels), np.array(silent)
+    chosen, safety = _scores(predicted)
+    benign = int((mask & (truth == 0)).sum())
+    thresholds: dict[str, dict[str, float]] = {}
+    for k, category in enumerate(SAFETY_CLASSES):
+        mine = mask & (chosen == k)
+        candidates = np.unique(safety[mine])
+        page = 1.0
+        for candidate in candidates:
+            flagged = mine & (safety >= candidate)
+            real = int((flagged & (truth == k + 1)).sum())
+            false_pages = int((flagged & (truth == 0)).sum())
+            if real >= PAGE_PRECISION * flagged.sum() and false_pages <= FALSE_PAGE_RATE * benign:
+                page = float(candidate)
+                break
+        review = page
+        for candidate in candidates:
+            if (
+                int((mine & (safety >= candidate) & (truth == 0)).sum())
+                <= FALSE_QUEUE_RATE * benign
+            ):
+                review = float(candidate)
+                break
+        low, high = THRESHOLD_BOUNDS
+        review = min(page, max(low, min(high, review)))
+        thresholds[category] = {"review": round(review, 4), "page": round(page, 4)}
+    return thresholds
 
 
 def _report(scores: Any, truth: Any, threshold: float) -> dict[str, float]:
@@ -173,17 +217,30 @@ def _report(scores: Any, truth: Any, threshold: float) -> dict[str, float]:
     }
 
 
-def _cross_validation(predicted: Any, labels: list[int], threshold: float) -> dict[str, Any]:
-    """Out-of-fold precision and recall at the threshold: of any safety category (what
-    decides whether a person sees the report), and per category (what it is filed as)."""
+def _cross_validation(
+    predicted: Any, labels: list[int], silent: list[bool], thresholds: dict[str, dict[str, float]]
+) -> dict[str, Any]:
+    """Out-of-fold precision and recall of the model's flags, per category, at its review
+    and paging thresholds, on the examples no lexicon matches; and the share of those benign
+    examples queued and paged."""
     import numpy as np
 
-    truth = np.array(labels)
-    safety = 1 - predicted[:, 0]
-    chosen = predicted[:, 1:].argmax(axis=1) + 1
-    report: dict[str, Any] = {"any_safety": _report(safety, truth > 0, threshold)}
-    for k, category in enumerate(SAFETY_CLASSES, start=1):
-        report[category] = _report(np.where(chosen == k, safety, 0.0), truth == k, threshold)
+    truth, mask = np.array(labels), np.array(silent)
+    chosen, safety = _scores(predicted)
+    report: dict[str, Any] = {"lexicon_silent": {"examples": int(mask.sum())}}
+    benign = mask & (truth == 0)
+    for tier in ("review", "page"):
+        cut = np.array([thresholds[category][tier] for category in SAFETY_CLASSES])[chosen]
+        flagged = mask & (safety >= cut)
+        report[tier] = {
+            category: _report(
+                np.where(flagged & (chosen == k), 1.0, 0.0)[mask], (truth == k + 1)[mask], 0.5
+            )
+            for k, category in enumerate(SAFETY_CLASSES)
+        }
+        report[tier]["benign_share"] = round(
+            float((flagged & benign).sum() / max(1, benign.sum())), 4
+        )
     return report
 
 
@@ -227,7 +284,6 @@ def disagreements(model: SafetyModel, probes: list[dict[str, Any]]) -> list[str]
 
 
 def train() -> dict[str, Any]:
-    import numpy as np
     import sklearn
 
     files = corpus_files()
@@ -238,10 +294,8 @@ def train() -> dict[str, Any]:
     quality = {c: round(_average_precision(p, labels), 4) for c, p in searched.items()}
     regularisation = max(quality, key=lambda c: quality[c])
     predicted = searched[regularisation]
-    threshold = _threshold(1 - predicted[:, 0], np.array(labels) > 0)
-    page_threshold = _page_threshold(
-        1 - predicted[:, 0], np.array(labels) > 0, review_threshold=threshold
-    )
+    silent = lexicon_silent(examples)
+    thresholds = _calibrate(predicted, labels, silent)
 
     fitted = _fit(texts, labels, regularisation=regularisation)
     digest = corpus_digest(files)
@@ -253,18 +307,19 @@ def train() -> dict[str, Any]:
         "version": version,
         "classes": list(SAFETY_CLASSES),
         "bias": [round(float(b), 5) for b in bias],
-        "review_threshold": round(threshold, 4),
-        "page_threshold": round(page_threshold, 4),
+        "thresholds": thresholds,
+        "calibration": {
+            "page_precision": PAGE_PRECISION,
+            "false_page_rate": FALSE_PAGE_RATE,
+            "false_queue_rate": FALSE_QUEUE_RATE,
+        },
         "trained_on": {
             "files": digest,
             "examples": dict(sorted(Counter(example.label for example in examples).items())),
             "scikit_learn": sklearn.__version__,
         },
         "regularisation": {"C": regularisation, "cv_average_precision": quality},
-        "cross_validation": {
-            "review": _cross_validation(predicted, labels, threshold),
-            "page": _cross_validation(predicted, labels, page_threshold),
-        },
+        "cross_validation": _cross_validation(predicted, labels, silent, thresholds),
         "blocks": _document_blocks(fitted),
     }
     probes = _probes(fitted, examples)
@@ -317,8 +372,7 @@ def main(argv: list[str] | None = None) -> int:
         key: document[key]
         for key in (
             "version",
-            "review_threshold",
-            "page_threshold",
+            "thresholds",
             "regularisation",
             "cross_validation",
         )

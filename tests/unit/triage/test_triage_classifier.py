@@ -12,6 +12,7 @@ from services.triage.classifier import (
     SAFETY_CLASSES,
     Block,
     SafetyModel,
+    Thresholds,
     char_features,
     load_model,
     shipped_model,
@@ -28,17 +29,19 @@ def _model(
     *,
     threshold: float = 0.5,
     page_threshold: float = 0.5,
+    thresholds: dict[str, Thresholds] | None = None,
 ) -> SafetyModel:
     """A model whose only features are whole words, each with idf 1 and the given weights
-    for threat to life, self-harm and child safety."""
+    for threat to life, self-harm and child safety; every category has the same thresholds
+    unless ``thresholds`` says otherwise."""
     table = {word: (1.0, *weights) for word, weights in words.items()}
+    same = Thresholds(review=threshold, page=page_threshold)
     return SafetyModel(
         version="test",
         classes=SAFETY_CLASSES,
         bias=(-3.0, -3.0, -3.0),
         blocks={"chars": Block(table={}), "words": Block(table=table)},
-        review_threshold=threshold,
-        page_threshold=page_threshold,
+        thresholds={category: same for category in SAFETY_CLASSES} | (thresholds or {}),
     )
 
 
@@ -107,6 +110,25 @@ def test_a_flag_below_the_paging_threshold_is_queued_at_p2_without_paging() -> N
         SAFETY_REVIEW_QUEUE,
     )
     assert "below its paging threshold" in decision.reasons[0].detail
+
+
+def test_each_category_is_flagged_and_paged_by_its_own_thresholds() -> None:
+    model = _model(
+        {"bridge": (0.0, 6.0, 0.0), "rifle": (6.0, 0.0, 0.0)},
+        thresholds={
+            "self_harm": Thresholds(review=0.5, page=0.9),
+            "threat_to_life": Thresholds(review=0.99, page=0.999),
+        },
+    )
+    bridge = model.flagged(normalise("meet me at the bridge").text)
+    rifle = normalise("meet me with the rifle").text
+
+    assert bridge is not None
+    assert (bridge.category, bridge.pages) == ("self_harm", True)
+    assert bridge.safety_probability >= 0.9
+    # As likely to be about threat to life, but below that category's own review threshold.
+    assert sum(model.probabilities(rifle).values()) == pytest.approx(bridge.safety_probability)
+    assert model.flagged(rifle) is None
 
 
 def test_a_lexicon_detection_wins_over_the_model_for_its_category() -> None:
@@ -181,8 +203,42 @@ def test_training_never_reads_the_independent_heldout_set() -> None:
     files = train_model.corpus_files()
 
     assert train_model.HELD_OUT not in files
-    assert train_model.HELD_OUT.name not in json.dumps(train_model.shipped_document())
+    assert not [path for path in files if "heldout" in path.name]
+    trained_on = json.dumps(train_model.shipped_document()["trained_on"])
+    assert "heldout" not in trained_on
     assert any(path.parent == train_model.CORPUS_DIR for path in files)
+    assert any(path.parent == train_model.TRIAGE_CORPUS_DIR for path in files)
+
+
+def test_a_heldout_file_among_the_training_files_is_refused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / "triage_heldout_v9.jsonl").write_text("")
+    monkeypatch.setattr(train_model, "TRIAGE_CORPUS_DIR", tmp_path)
+
+    with pytest.raises(SystemExit, match="held-out"):
+        train_model.corpus_files()
+
+
+def test_the_shipped_thresholds_were_calibrated_for_paging_precision() -> None:
+    """Per category, on the reports no lexicon matches: out-of-fold, at least nine model pages
+    in ten were about the category they were filed under (or the category never pages), and
+    few benign reports were paged or queued."""
+    document = train_model.shipped_document()
+    model = load_model()
+    page = document["cross_validation"]["page"]
+    review = document["cross_validation"]["review"]
+    for category in SAFETY_CLASSES:
+        thresholds = model.thresholds[category]
+        assert 0 < thresholds.review <= thresholds.page <= 1
+        if thresholds.page < 1:
+            assert page[category]["precision"] >= train_model.PAGE_PRECISION
+    categories = len(SAFETY_CLASSES)
+    assert page["benign_share"] <= categories * train_model.FALSE_PAGE_RATE
+    assert review["benign_share"] <= categories * train_model.FALSE_QUEUE_RATE
+
+
+_THRESHOLDS = {category: {"review": 0.5, "page": 0.9} for category in SAFETY_CLASSES}
 
 
 @pytest.mark.parametrize(
@@ -192,8 +248,10 @@ def test_training_never_reads_the_independent_heldout_set() -> None:
         ("classes", ["threat_to_life", "self_harm", "self_harm"], "classes"),
         ("bias", [0.0, 0.0, 0.0, 0.0], "4 biases"),
         ("bias", [0.0, 0.0], "2 biases"),
-        ("page_threshold", 0.1, "thresholds"),
-        ("review_threshold", 0.0, "thresholds"),
+        ("thresholds", {**_THRESHOLDS, "self_harm": {"review": 0.5, "page": 0.1}}, "thresholds"),
+        ("thresholds", {**_THRESHOLDS, "child_safety": {"review": 0.0, "page": 0.9}}, "thresholds"),
+        ("thresholds", {**_THRESHOLDS, "child_safety": {"review": 0.5, "page": 1.5}}, "thresholds"),
+        ("thresholds", {"threat_to_life": {"review": 0.5, "page": 0.9}}, "thresholds"),
     ],
 )
 def test_a_malformed_model_file_is_refused_at_load(
