@@ -29,7 +29,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -39,7 +39,7 @@ SAFETY_CLASSES = ("threat_to_life", "self_harm", "child_safety")
 
 _WORD = re.compile(r"\w+")
 _LETTER_RUN = re.compile(r"(\w)\1+")
-_CHAR_GRAMS = (2, 3, 4, 5)
+_CHAR_GRAMS = (3, 4, 5)
 _LONGEST_WORD = 30
 _EVIDENCE_WORDS = 3
 
@@ -53,10 +53,8 @@ class Token(NamedTuple):
 def tokens(normalised_text: str) -> list[Token]:
     """The words of a normalised text, each letter run collapsed to one letter ("killlll",
     "kill" -> "kil") so drawn-out spellings share features with the plain word."""
-    return [
-        Token(word=_collapse(match.group()), start=match.start(), end=match.end())
-        for match in _WORD.finditer(normalised_text)
-    ]
+    collapse, new = _collapse, Token._make
+    return [new((collapse(m.group()), m.start(), m.end())) for m in _WORD.finditer(normalised_text)]
 
 
 @lru_cache(maxsize=65536)
@@ -89,21 +87,39 @@ class Block:
     classes."""
 
     table: dict[str, tuple[float, float, float, float]]
+    # Per feature (idf squared, idf * each weight): what a feature seen once adds.
+    _scaled: dict[str, tuple[float, float, float, float]] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        scaled = {
+            feature: (idf * idf, idf * first, idf * second, idf * third)
+            for feature, (idf, first, second, third) in self.table.items()
+        }
+        object.__setattr__(self, "_scaled", scaled)
 
     def logits(self, features: list[str]) -> tuple[float, float, float]:
         """This block's contribution to the three logits, in one pass (the hot path)."""
-        table = self.table
+        scaled = self._scaled
         log = math.log
         squares = first = second = third = 0.0
         for feature, count in Counter(features).items():
-            row = table.get(feature)
+            row = scaled.get(feature)
             if row is None:
                 continue
-            value = row[0] if count == 1 else (1.0 + log(count)) * row[0]
-            squares += value * value
-            first += value * row[1]
-            second += value * row[2]
-            third += value * row[3]
+            idf_squared, a, b, c = row
+            if count == 1:
+                squares += idf_squared
+                first += a
+                second += b
+                third += c
+            else:
+                weight = 1.0 + log(count)  # sublinear tf
+                squares += weight * weight * idf_squared
+                first += weight * a
+                second += weight * b
+                third += weight * c
         if not squares:
             return (0.0, 0.0, 0.0)
         norm = math.sqrt(squares)

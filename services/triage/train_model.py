@@ -49,7 +49,7 @@ LABELS = ("none", *SAFETY_CLASSES)
 REGULARISATION_GRID = (10.0, 30.0)
 PAGE_PRECISION = 0.9  # of the model's pages in a category, at least this many are about it
 FALSE_PAGE_RATE = 0.003  # of the benign reports, at most this many paged in one category
-FALSE_QUEUE_RATE = 0.01  # of the benign reports, at most this many queued in one category
+FALSE_QUEUE_RATE = 0.015  # of the benign reports, at most this many queued in one category
 THRESHOLD_BOUNDS = (0.05, 0.95)  # of a review threshold
 MIN_DOCUMENTS = 2  # a feature seen in one report only is noise
 FOLDS = 5
@@ -203,7 +203,7 @@ def _calibrate(
                 break
         low, high = THRESHOLD_BOUNDS
         review = min(page, max(low, min(high, review)))
-        thresholds[category] = {"review": round(review, 4), "page": round(page, 4)}
+        thresholds[category] = {"review": review, "page": page}  # unrounded: exact cuts
     return thresholds
 
 
