@@ -296,3 +296,45 @@ def test_a_stale_model_is_reported(
 
     assert train_model.main(["--check"]) == 1
     assert "stale" in capsys.readouterr().err
+
+
+OPS_ALERTS = [
+    "Disk almost full on db-7\nOnly 2% left on /var",
+    "[FIRING:1] KubeContainerOOMKilled payments/worker-5f8d: container was OOMKilled",
+    "Pod checkout-api-7d9 was killed with SIGKILL after the termination grace period",
+    "Node ip-10-1-2-3 is dead: kubelet stopped posting node status",
+    "Garbage collector: 12 orphaned child pods without an ownerReference in namespace batch",
+    "Kafka consumer group orders-consumer lag 250,000 messages and growing",
+    "kill -9 the hung migration on pg-main before the deploy",
+]
+
+
+@pytest.mark.parametrize("text", OPS_ALERTS)
+def test_ops_alerts_read_in_full_reach_no_safety_queue(text: str) -> None:
+    # No screening: every word is read, the worst case for a machine alert.
+    decision = classify(Report(title=text))
+
+    assert decision.category not in SAFETY_CLASSES
+    assert decision.queue != SAFETY_REVIEW_QUEUE
+
+
+ORDINARY_HARD_CASES = [
+    "my mom will kill me if I lose this account",
+    "je vais mourir d'ennui",
+    "I'll kill you next round, noob",
+    "My partner bought gift cards for a seller who asks buyers to pay outside the app, scam?",
+    "Our class play photos are up, the kids were amazing as the seven dwarfs",
+    "One year clean from self-harm today, it gets better",
+    "News: two injured in a shooting near the station, the suspect was arrested",
+]
+
+
+@pytest.mark.parametrize("text", ORDINARY_HARD_CASES)
+def test_the_model_pages_on_none_of_the_ordinary_hard_cases(text: str) -> None:
+    """Hyperbole, gaming, scams, school photos, recovery and news: the lexicons leave them
+    alone, and the model may at most queue them for review (P2), never page."""
+    assert [d for d in detect(text) if d.tier == "definite"] == []
+
+    decision = classify(Report(title=text))
+
+    assert decision.priority not in {Priority.P0, Priority.P1}
