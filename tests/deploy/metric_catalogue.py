@@ -17,7 +17,7 @@ from services.metrics.settings import MetricsSettings
 from services.triage.main import create_app as create_triage_app
 from services.triage.settings import TriageSettings
 from shared.bus import InProcessBus
-from tests.unit.helpers import (
+from tests.support.helpers import (
     API_KEYS_YAML,
     CHANNEL_TOKEN,
     CHANNEL_TOKEN_ENV,

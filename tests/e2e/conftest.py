@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PostgresDatabases
-from tests.e2e.harness import Stack, distributed_stack, embedded_stack
+from tests.support.harness import Stack, distributed_stack, embedded_stack
 
 
 @pytest.fixture

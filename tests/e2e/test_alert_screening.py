@@ -13,7 +13,8 @@ import httpx
 import pytest
 
 from tests.conftest import PostgresDatabases
-from tests.e2e.harness import Stack, auth, distributed_stack
+from tests.support.harness import Stack, auth, distributed_stack
+from tests.support.polling import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka, pytest.mark.postgres]
 
@@ -185,17 +186,22 @@ async def _post(client: httpx.AsyncClient, url: str, payload: dict[str, Any]) ->
 
 
 async def _decision(client: httpx.AsyncClient, stack: Stack, ticket_id: str) -> dict[str, Any]:
-    deadline = asyncio.get_running_loop().time() + 90
-    while True:
-        with contextlib.suppress(httpx.TransportError):
-            response = await client.get(f"{stack.url('triage')}/v1/tickets/{ticket_id}")
-            if response.status_code == 200:
-                decision: dict[str, Any] = response.json()
-                return decision
-            assert response.status_code == 404, response.text
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"ticket {ticket_id} never triaged\n{stack.logs()}")
-        await asyncio.sleep(0.3)
+    async def decision() -> dict[str, Any] | None:
+        response = await client.get(f"{stack.url('triage')}/v1/tickets/{ticket_id}")
+        if response.status_code == 404:
+            return None
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    return await wait_until(
+        decision,
+        what=f"ticket {ticket_id} triaged",
+        timeout_seconds=90,
+        interval_seconds=0.3,
+        ignoring=(httpx.TransportError,),
+        diagnose=stack.logs,
+    )
 
 
 async def test_ops_alerts_reach_no_safety_queue_and_take_their_severitys_priority(

@@ -14,9 +14,10 @@ import httpx
 import pytest
 
 from tests.conftest import PostgresDatabases
-from tests.e2e.harness import CHANNEL, CHANNEL_TOKEN, Stack, auth, distributed_stack
-from tests.unit.escalation.helpers import WEBHOOK_SECRET, Receiver, running_receiver
-from tests.unit.helpers import sample_value
+from tests.support.escalation import WEBHOOK_SECRET, Receiver, running_receiver
+from tests.support.harness import CHANNEL, CHANNEL_TOKEN, Stack, auth, distributed_stack
+from tests.support.helpers import sample_value
+from tests.support.polling import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka, pytest.mark.postgres]
 
@@ -85,14 +86,16 @@ async def paging_stack(
 
 
 async def wait_for(receiver: Receiver, path: str, stack: Stack) -> dict[str, Any]:
-    deadline = asyncio.get_running_loop().time() + 60
-    while True:
-        for request in receiver.requests:
-            if request["path"] == path:
-                return request
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"no request to {path}\n{stack.logs()}")
-        await asyncio.sleep(0.1)
+    def request() -> dict[str, Any] | None:
+        return next((request for request in receiver.requests if request["path"] == path), None)
+
+    return await wait_until(
+        request,
+        what=f"a request to {path}",
+        timeout_seconds=60,
+        interval_seconds=0.1,
+        diagnose=stack.logs,
+    )
 
 
 async def test_a_webhook_pages_the_on_call_climbs_and_stops_on_ack(
@@ -129,26 +132,42 @@ async def test_a_webhook_pages_the_on_call_climbs_and_stops_on_ack(
         acked = await client.post(f"{base}/ack", headers=auth())
         assert acked.status_code == 200, acked.text
 
-        deadline = asyncio.get_running_loop().time() + 30
-        while True:
-            detail = (await client.get(base, headers=auth())).json()
-            delivered = [n for n in detail["notifications"] if n["status"] == "delivered"]
-            if len(delivered) == 2:
-                break
-            assert asyncio.get_running_loop().time() < deadline, detail
-            await asyncio.sleep(0.2)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 30
+
+        async def escalation() -> dict[str, Any]:
+            body: dict[str, Any] = (await client.get(base, headers=auth())).json()
+            return body
+
+        def delivered(detail: dict[str, Any]) -> int:
+            return sum(n["status"] == "delivered" for n in detail["notifications"])
+
+        detail = await wait_until(
+            escalation,
+            until=lambda detail: delivered(detail) == 2,
+            what="both pages delivered",
+            timeout_seconds=30,
+            interval_seconds=0.2,
+        )
+
         # The counter moves just after the row is committed: poll it too.
-        while True:
-            exposition = (await client.get(f"{stack.url('escalation')}/metrics")).text
-            delivered_total = sample_value(
+        async def metrics() -> str:
+            return (await client.get(f"{stack.url('escalation')}/metrics")).text
+
+        def delivered_total(exposition: str) -> float | None:
+            return sample_value(
                 exposition,
                 "vigil_escalation_notifications_total",
                 {"channel": "webhook", "outcome": "delivered"},
             )
-            if delivered_total == 2.0:
-                break
-            assert asyncio.get_running_loop().time() < deadline, exposition
-            await asyncio.sleep(0.2)
+
+        exposition = await wait_until(
+            metrics,
+            until=lambda exposition: delivered_total(exposition) == 2.0,
+            what="2 delivered webhooks in vigil_escalation_notifications_total",
+            timeout_seconds=deadline - loop.time(),
+            interval_seconds=0.2,
+        )
 
     assert sample_value(exposition, "vigil_escalation_timers_overdue", {}) == 0.0
     types = [entry["type"].split(".")[2] for entry in detail["timeline"]]

@@ -19,7 +19,8 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from shared.topics import TICKETS_RECEIVED, dlq
 from tests.conftest import IN_CI
-from tests.e2e.harness import (
+from tests.events import received
+from tests.support.harness import (
     CHANNEL,
     CHANNEL_TOKEN,
     SendStats,
@@ -30,8 +31,9 @@ from tests.e2e.harness import (
     send_reports,
     total,
     urgent_by_triage,
+    wait_for_counter,
+    wait_for_readyz,
 )
-from tests.events import received
 
 pytestmark = [pytest.mark.e2e, pytest.mark.fault, pytest.mark.kafka, pytest.mark.postgres]
 
@@ -99,28 +101,6 @@ def record_nothing_lost(
     )
 
 
-async def wait_until(stack: Stack, *, counter: str, at_least: float, timeout: float = 120) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while total(await metric_samples(stack), counter) < at_least:
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"{counter} never reached {at_least}\n{stack.logs()}")
-        await asyncio.sleep(0.1)
-
-
-async def wait_for_readyz(url: str, *, status: int, timeout: float = 90) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    async with httpx.AsyncClient(timeout=5) as client:
-        while True:
-            try:
-                if (await client.get(f"{url}/readyz")).status_code == status:
-                    return
-            except httpx.TransportError:
-                pass
-            if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError(f"{url}/readyz never answered {status}")
-            await asyncio.sleep(0.2)
-
-
 async def triaged_now(stack: Stack) -> float:
     return total(await metric_samples(stack), "vigil_tickets_triaged_total")
 
@@ -131,7 +111,9 @@ async def start_stream(
     """Reports flowing from 8 senders, once ``triaged_before_fault`` of them are through."""
     stats = SendStats()
     sending = asyncio.create_task(send_reports(stack, count=count, concurrency=8, stats=stats))
-    await wait_until(stack, counter="vigil_tickets_triaged_total", at_least=triaged_before_fault)
+    await wait_for_counter(
+        stack, counter="vigil_tickets_triaged_total", at_least=triaged_before_fault
+    )
     return sending, stats
 
 
@@ -142,7 +124,7 @@ async def test_triage_killed_mid_stream_loses_and_duplicates_nothing(distributed
     triaged_at_kill = await triaged_now(distributed)
     assert triaged_at_kill < REPORTS, "the stream ended before the kill: not a mid-stream fault"
     # Intake keeps accepting while triage is down: Kafka holds the reports.
-    await wait_until(
+    await wait_for_counter(
         distributed, counter="vigil_tickets_received_total", at_least=triaged_at_kill + 50
     )
     distributed.processes["triage"].start()

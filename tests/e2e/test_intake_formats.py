@@ -19,7 +19,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from services.intake import signatures
 from tests.conftest import PostgresDatabases
-from tests.e2e.harness import (
+from tests.support import samples
+from tests.support.harness import (
     CHANNEL,
     CHANNEL_TOKEN,
     Stack,
@@ -29,7 +30,7 @@ from tests.e2e.harness import (
     total,
     wait_for_counts,
 )
-from tests.unit.intake import samples
+from tests.support.polling import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka, pytest.mark.postgres]
 
@@ -117,14 +118,20 @@ async def _received_topic(
     )
     await consumer.start()
     found: list[tuple[str, dict[str, Any]]] = []
+
+    async def fetched() -> int:
+        for records in (await consumer.getmany(timeout_ms=500)).values():
+            found.extend((record.key.decode(), json.loads(record.value)) for record in records)
+        return len(found)
+
     try:
-        deadline = asyncio.get_running_loop().time() + timeout
-        while len(found) < expected:
-            if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError(f"only {len(found)} of {expected} events on {topic}")
-            batches = await consumer.getmany(timeout_ms=500)
-            for records in batches.values():
-                found.extend((record.key.decode(), json.loads(record.value)) for record in records)
+        await wait_until(
+            fetched,
+            until=lambda count: count >= expected,
+            what=f"{expected} events on {topic}",
+            timeout_seconds=timeout,
+            interval_seconds=0,
+        )
     finally:
         await consumer.stop()
     return found
@@ -321,11 +328,18 @@ async def test_redelivering_200_reports_three_times_triages_exactly_200(stack: S
             "vigil_tickets_triaged_total": reports,
         },
     )
+
     # Once every consumer has drained the 600 deliveries, the counts are still exact.
-    deadline = asyncio.get_running_loop().time() + 60
-    while await _lag(stack, "triage") or await _lag(stack, "metrics"):
-        assert asyncio.get_running_loop().time() < deadline, "consumer lag did not drain"
-        await asyncio.sleep(0.5)
+    async def lags() -> dict[str, float]:
+        return {service: await _lag(stack, service) for service in ("triage", "metrics")}
+
+    await wait_until(
+        lags,
+        until=lambda lag: not any(lag.values()),
+        what="the consumer lag to drain",
+        timeout_seconds=60,
+        interval_seconds=0.5,
+    )
     samples_now = await metric_samples(stack)
     assert total(samples_now, "vigil_tickets_received_total") == reports
     assert total(samples_now, "vigil_tickets_triaged_total") == reports

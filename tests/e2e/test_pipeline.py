@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.harness import (
+from tests.support.harness import (
     Stack,
     ack_and_resolve,
     assert_nothing_lost,

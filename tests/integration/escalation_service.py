@@ -15,7 +15,7 @@ from services.escalation.settings import EscalationSettings
 from shared.bus import Bus, create_bus
 from shared.settings import VigilSettings
 from tests.conftest import PostgresDatabases
-from tests.unit.helpers import API_KEYS_YAML, VIEWER_KEY, VIEWER_KEY_ENV
+from tests.support.helpers import API_KEYS_YAML, VIEWER_KEY, VIEWER_KEY_ENV
 
 RunningService = tuple[httpx.AsyncClient, Bus, VigilSettings]
 

@@ -2,7 +2,7 @@
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
 import pytest
@@ -23,6 +23,7 @@ from shared.events import TicketReceivedV1
 from shared.observability import ServiceMetrics
 from shared.topics import TICKETS_RECEIVED, dlq
 from tests.events import received
+from tests.support.polling import wait_until
 
 
 @dataclass
@@ -212,11 +213,15 @@ async def run_loop_until(
 ) -> ServiceMetrics:
     loop, metrics = consume_loop(under_test, handler, group_id=group_id)
     task = asyncio.create_task(loop.run())
-    deadline = asyncio.get_running_loop().time() + 30
-    while len(handler.handled) < handled and asyncio.get_running_loop().time() < deadline:
-        await asyncio.sleep(0.05)
-    loop.request_stop()
-    await asyncio.wait_for(task, 30)
+    try:
+        await wait_until(
+            lambda: len(handler.handled) >= handled,
+            what=f"{handled} records handled",
+            timeout_seconds=30,
+        )
+    finally:
+        loop.request_stop()
+        await asyncio.wait_for(task, 30)
     return metrics
 
 
@@ -407,13 +412,6 @@ def sample(metrics: ServiceMetrics, name: str) -> float:
     )
 
 
-async def wait_for(condition: Callable[[], bool], *, timeout: float = 30) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        assert asyncio.get_running_loop().time() < deadline, "condition never held"
-        await asyncio.sleep(0.05)
-
-
 async def test_a_loop_stuck_on_a_database_outage_reports_stalled_and_its_lag(
     under_test: BusUnderTest,
 ) -> None:
@@ -427,17 +425,27 @@ async def test_a_loop_stuck_on_a_database_outage_reports_stalled_and_its_lag(
     loop, metrics = consume_loop(under_test, handler, stall_after_seconds=0.3)
     task = asyncio.create_task(loop.run())
     try:
-        await wait_for(lambda: loop.stalled)
+        await wait_until(lambda: loop.stalled, what="the loop stalled", timeout_seconds=30)
         assert sample(metrics, "vigil_consumer_stalled") == 1
         # Fetched but never committed: the lag shows the work the loop is stuck on.
-        await wait_for(lambda: sample(metrics, "vigil_consumer_lag_messages") == 3)
+        await wait_until(
+            lambda: sample(metrics, "vigil_consumer_lag_messages") == 3,
+            what="a lag of 3",
+            timeout_seconds=30,
+        )
         assert handler.handled == []
 
         handler.database_down = False
-        await wait_for(lambda: len(handler.handled) == 3)
+        await wait_until(
+            lambda: len(handler.handled) == 3, what="3 records handled", timeout_seconds=30
+        )
         assert not loop.stalled
         assert sample(metrics, "vigil_consumer_stalled") == 0
-        await wait_for(lambda: sample(metrics, "vigil_consumer_lag_messages") == 0)
+        await wait_until(
+            lambda: sample(metrics, "vigil_consumer_lag_messages") == 0,
+            what="no lag",
+            timeout_seconds=30,
+        )
     finally:
         loop.request_stop()
         await asyncio.wait_for(task, 30)

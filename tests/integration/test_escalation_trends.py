@@ -33,7 +33,8 @@ from shared.topics import ESCALATIONS, TRENDS
 from shared.tracing import new_traceparent
 from tests.conftest import PostgresDatabases
 from tests.integration.escalation_service import RunningService, escalation_service
-from tests.unit.helpers import VIEWER_KEY, bearer, wait_until
+from tests.support.helpers import VIEWER_KEY, bearer
+from tests.support.polling import wait_until
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
 

@@ -27,7 +27,8 @@ from shared.topics import ESCALATIONS, TICKETS_RECEIVED, TICKETS_TRIAGED
 from tests.conftest import PostgresDatabases
 from tests.events import received
 from tests.integration.escalation_service import RunningService, escalation_service
-from tests.unit.helpers import VIEWER_KEY, bearer, wait_until
+from tests.support.helpers import VIEWER_KEY, bearer
+from tests.support.polling import wait_until
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
 
@@ -120,17 +121,22 @@ async def test_source_updates_ack_and_resolve_escalations_in_either_order(
     )
     await consumer.start()
     seen: list[tuple[str, str]] = []
+    wanted = {(early, "vigil.escalation.resolved.v1"), (late, "vigil.escalation.acknowledged.v1")}
+
+    async def fetched() -> set[tuple[str, str]]:
+        for message in await consumer.getmany(timeout_ms=200, max_records=100):
+            event = decode_event(message.value)
+            seen.append((event.subject, event.type))
+        return set(seen)
+
     try:
-        loop_deadline = 40
-        for _ in range(loop_deadline * 5):
-            for message in await consumer.getmany(timeout_ms=200, max_records=100):
-                event = decode_event(message.value)
-                seen.append((event.subject, event.type))
-            if {
-                (early, "vigil.escalation.resolved.v1"),
-                (late, "vigil.escalation.acknowledged.v1"),
-            } <= set(seen):
-                break
+        await wait_until(
+            fetched,
+            until=lambda events: wanted <= events,
+            what="the resolved and acknowledged events",
+            timeout_seconds=40,
+            interval_seconds=0,
+        )
     finally:
         await consumer.stop()
     assert (early, "vigil.escalation.resolved.v1") in seen

@@ -1,7 +1,6 @@
 """Intake alone over a real Kafka broker: what it acknowledges is on the topic, keyed by
 ticket, and an update lands on the same partition as its report (so order holds)."""
 
-import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator
@@ -15,7 +14,8 @@ from aiokafka import AIOKafkaConsumer
 from services.intake.main import create_app
 from services.intake.settings import IntakeSettings
 from shared.topics import TICKETS_RECEIVED
-from tests.unit.intake import samples
+from tests.support import samples
+from tests.support.polling import wait_until
 
 pytestmark = pytest.mark.kafka
 
@@ -64,15 +64,23 @@ async def _read(
     )
     await consumer.start()
     found: list[tuple[int, str, dict[str, Any]]] = []
+
+    async def fetched() -> int:
+        for records in (await consumer.getmany(timeout_ms=500)).values():
+            found.extend(
+                (record.partition, record.key.decode(), json.loads(record.value))
+                for record in records
+            )
+        return len(found)
+
     try:
-        deadline = asyncio.get_running_loop().time() + timeout
-        while len(found) < expected:
-            assert asyncio.get_running_loop().time() < deadline, f"only {len(found)} events"
-            for records in (await consumer.getmany(timeout_ms=500)).values():
-                found.extend(
-                    (record.partition, record.key.decode(), json.loads(record.value))
-                    for record in records
-                )
+        await wait_until(
+            fetched,
+            until=lambda count: count >= expected,
+            what=f"{expected} events on {topic}",
+            timeout_seconds=timeout,
+            interval_seconds=0,
+        )
     finally:
         await consumer.stop()
     return found

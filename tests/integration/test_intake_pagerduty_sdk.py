@@ -5,7 +5,6 @@
 the SDK was told was accepted is on ``tickets.received``, keyed by its ticket."""
 
 import asyncio
-import contextlib
 import json
 import os
 import sys
@@ -14,13 +13,14 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pdpyras
 import pytest
 from aiokafka import AIOKafkaConsumer
 
 from shared.topics import TICKETS_RECEIVED
-from tests.e2e.harness import Process, free_port
+from tests.support.harness import Process, wait_for_readyz
+from tests.support.helpers import free_port
+from tests.support.polling import wait_until
 
 pytestmark = pytest.mark.kafka
 
@@ -60,15 +60,7 @@ async def intake_url(tmp_path: Path, kafka_bootstrap: str, kafka_topics: str) ->
     process.start()
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = asyncio.get_running_loop().time() + 60
-        async with httpx.AsyncClient(timeout=2) as client:
-            while True:
-                with contextlib.suppress(httpx.TransportError):
-                    if (await client.get(f"{base}/readyz")).status_code == 200:
-                        break
-                if asyncio.get_running_loop().time() > deadline:
-                    raise AssertionError(f"intake not ready\n{process.log_tail()}")
-                await asyncio.sleep(0.2)
+        await wait_for_readyz(base, name="intake", timeout=60, diagnose=process.log_tail)
         yield f"{base}/v1/webhooks/pd"
     finally:
         process.stop()
@@ -84,12 +76,20 @@ async def _read(*, bootstrap: str, topic: str, expected: int) -> list[tuple[str,
     )
     await consumer.start()
     found: list[tuple[str, dict[str, Any]]] = []
+
+    async def fetched() -> int:
+        for records in (await consumer.getmany(timeout_ms=500)).values():
+            found.extend((record.key.decode(), json.loads(record.value)) for record in records)
+        return len(found)
+
     try:
-        deadline = asyncio.get_running_loop().time() + 30
-        while len(found) < expected:
-            assert asyncio.get_running_loop().time() < deadline, f"only {len(found)} events"
-            for records in (await consumer.getmany(timeout_ms=500)).values():
-                found.extend((record.key.decode(), json.loads(record.value)) for record in records)
+        await wait_until(
+            fetched,
+            until=lambda count: count >= expected,
+            what=f"{expected} events on {topic}",
+            timeout_seconds=30,
+            interval_seconds=0,
+        )
     finally:
         await consumer.stop()
     return found

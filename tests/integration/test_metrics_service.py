@@ -17,7 +17,7 @@ from shared.bus import KafkaBus
 from shared.events import Priority, TrendDetectedV1, decode_event
 from shared.topics import ESCALATIONS, TICKETS_RECEIVED, TICKETS_TRIAGED, TRENDS
 from tests.conftest import PostgresDatabases
-from tests.unit.helpers import (
+from tests.support.helpers import (
     API_KEYS_YAML,
     RESPONDER_KEY,
     RESPONDER_KEY_ENV,
@@ -25,9 +25,9 @@ from tests.unit.helpers import (
     VIEWER_KEY_ENV,
     bearer,
     sample_value,
-    wait_until,
 )
-from tests.unit.metrics.events import T0, escalation, received, triaged
+from tests.support.metrics_events import T0, escalation, received, triaged
+from tests.support.polling import wait_until
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
 

@@ -8,16 +8,17 @@ from typing import Any
 import pytest
 
 from tests.conftest import PostgresDatabases
-from tests.unit.escalation.helpers import WEBHOOK_SECRET, WEBHOOK_SECRET_ENV
-from tests.unit.helpers import (
+from tests.support.apps import NUL_REQUESTS, Service, running
+from tests.support.escalation import WEBHOOK_SECRET, WEBHOOK_SECRET_ENV
+from tests.support.helpers import (
     API_KEYS_YAML,
     RESPONDER_KEY,
     RESPONDER_KEY_ENV,
     VIEWER_KEY,
     VIEWER_KEY_ENV,
+    assert_problem,
     bearer,
 )
-from tests.unit.test_request_guards import NUL_REQUESTS, Service, assert_problem, running
 
 pytestmark = [pytest.mark.postgres]
 

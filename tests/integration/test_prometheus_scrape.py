@@ -1,17 +1,15 @@
 """A real Prometheus server scrapes Vigil on loopback and counts known traffic.
 
-Vigil runs as the embedded process (tests/e2e/harness.py) on free ports; Prometheus (the
+Vigil runs as the embedded process (tests/support/harness.py) on free ports; Prometheus (the
 Debian package's /usr/bin/prometheus) scrapes its four services every second with Vigil's
 own alert rules loaded, and the test asks Prometheus' HTTP API, not Vigil, for the counts.
 """
 
-import asyncio
-import contextlib
 import json
 import shutil
 import subprocess
-import time
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +17,9 @@ import httpx
 import pytest
 
 from tests.conftest import IN_CI
-from tests.e2e.harness import Stack, embedded_stack, free_port, report_for, send_reports
+from tests.support.harness import Stack, embedded_stack, report_for, send_reports
+from tests.support.helpers import free_port
+from tests.support.polling import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 ALERT_RULES = ROOT / "deploy" / "prometheus" / "alerts.yml"
@@ -63,8 +63,20 @@ def prometheus_config(stack: Stack) -> str:
     return json.dumps(config)  # JSON is YAML
 
 
+@dataclass(frozen=True)
+class Prometheus:
+    url: str
+    process: "subprocess.Popen[bytes]"
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
 @pytest.fixture
-def prometheus(prometheus_binary: str, vigil: Stack, tmp_path: Path) -> Iterator[str]:
+def prometheus_process(
+    prometheus_binary: str, vigil: Stack, tmp_path: Path
+) -> Iterator[Prometheus]:
     config = tmp_path / "prometheus.yml"
     config.write_text(prometheus_config(vigil))
     address = f"127.0.0.1:{free_port()}"
@@ -82,8 +94,7 @@ def prometheus(prometheus_binary: str, vigil: Stack, tmp_path: Path) -> Iterator
             stderr=subprocess.STDOUT,
         )
     try:
-        wait_ready(f"http://{address}", process=process, log_path=log_path)
-        yield f"http://{address}"
+        yield Prometheus(url=f"http://{address}", process=process, log_path=log_path)
     finally:
         process.terminate()
         try:
@@ -95,18 +106,30 @@ def prometheus(prometheus_binary: str, vigil: Stack, tmp_path: Path) -> Iterator
             print(log_path.read_text(errors="replace")[-4000:])
 
 
-def wait_ready(url: str, *, process: "subprocess.Popen[bytes]", log_path: Path) -> None:
+@pytest.fixture
+async def prometheus(prometheus_process: Prometheus) -> str:
+    """Prometheus' URL, once it answers 200 on /-/ready."""
+    await wait_ready(prometheus_process)
+    return prometheus_process.url
+
+
+async def wait_ready(prometheus: Prometheus) -> None:
     """Prometheus answers 503 until its storage and rules are loaded: wait for /-/ready."""
-    deadline = time.monotonic() + 60
-    while True:
-        if process.poll() is not None:
-            raise AssertionError(f"prometheus exited:\n{log_path.read_text(errors='replace')}")
-        with contextlib.suppress(httpx.TransportError):
-            if httpx.get(f"{url}/-/ready", timeout=2).status_code == 200:
-                return
-        if time.monotonic() > deadline:
-            raise AssertionError(f"prometheus not ready:\n{log_path.read_text(errors='replace')}")
-        time.sleep(0.2)
+    async with httpx.AsyncClient(timeout=2) as client:
+
+        async def ready() -> bool:
+            if prometheus.process.poll() is not None:
+                raise AssertionError(f"prometheus exited:\n{prometheus.log()}")
+            return (await client.get(f"{prometheus.url}/-/ready")).status_code == 200
+
+        await wait_until(
+            ready,
+            what="prometheus to be ready",
+            timeout_seconds=60,
+            interval_seconds=0.2,
+            ignoring=(httpx.TransportError,),
+            diagnose=prometheus.log,
+        )
 
 
 async def query(client: httpx.AsyncClient, expression: str) -> list[dict[str, Any]]:
@@ -126,17 +149,14 @@ async def eventually(
     client: httpx.AsyncClient, expression: str, label: str, expected: dict[str, float]
 ) -> list[dict[str, Any]]:
     """Poll Prometheus until the query returns exactly ``expected`` (bounded deadline)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + 60
-    last: list[dict[str, Any]] = []
-    while True:
-        with contextlib.suppress(httpx.TransportError):
-            last = await query(client, expression)
-            if by_label(last, label) == expected:
-                return last
-        if loop.time() > deadline:
-            raise AssertionError(f"{expression}: {by_label(last, label)} != {expected}")
-        await asyncio.sleep(0.5)
+    return await wait_until(
+        lambda: query(client, expression),
+        until=lambda result: by_label(result, label) == expected,
+        what=f"{expression} to be {expected} by {label}",
+        timeout_seconds=60,
+        interval_seconds=0.5,
+        ignoring=(httpx.TransportError,),
+    )
 
 
 async def test_prometheus_counts_the_reports_vigil_received(vigil: Stack, prometheus: str) -> None:

@@ -2,11 +2,11 @@
 re-emit the stored decision (same event id), overrides are new events, and replicas agree on
 the active rules through the database."""
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -22,7 +22,8 @@ from shared.events import TicketReceivedV1, TicketTriagedV1
 from shared.topics import TICKETS_RECEIVED, TICKETS_TRIAGED
 from tests.conftest import PostgresDatabases
 from tests.events import received
-from tests.unit.triage.rules_helpers import default_document, dump
+from tests.support.polling import wait_until
+from tests.support.rules import default_document, dump
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
 
@@ -61,17 +62,24 @@ class Stack:
         )
         await consumer.start()
         found: list[TicketTriagedV1] = []
+
+        async def fetched() -> int:
+            for records in (await consumer.getmany(timeout_ms=500)).values():
+                found.extend(
+                    TicketTriagedV1.model_validate_json(record.value)
+                    for record in records
+                    if record.key == ticket_id.encode()
+                )
+            return len(found)
+
         try:
-            loop = asyncio.get_running_loop()
-            deadline = loop.time() + timeout
-            while len(found) < expected:
-                assert loop.time() < deadline, f"only {len(found)} triaged events"
-                for records in (await consumer.getmany(timeout_ms=500)).values():
-                    found.extend(
-                        TicketTriagedV1.model_validate_json(record.value)
-                        for record in records
-                        if record.key == ticket_id.encode()
-                    )
+            await wait_until(
+                fetched,
+                until=lambda count: count >= expected,
+                what=f"{expected} triaged events of {ticket_id}",
+                timeout_seconds=timeout,
+                interval_seconds=0,
+            )
         finally:
             await consumer.stop()
         return found
@@ -191,16 +199,21 @@ async def test_replicas_agree_on_the_rules_through_the_database(
             )
             assert put.status_code == 200, put.text
 
-            loop = asyncio.get_running_loop()
-            deadline = loop.time() + 10
-            while True:
-                seen = (
-                    await replica.get("/v1/rules", headers={"Authorization": f"Bearer {ADMIN_KEY}"})
-                ).json()
-                if seen["version"] == put.json()["version"]:
-                    break
-                assert loop.time() < deadline, seen["version"]
-                await asyncio.sleep(0.1)
+            async def replica_rules() -> dict[str, Any]:
+                """What the replica serves as its active rules, without their text."""
+                response = await replica.get(
+                    "/v1/rules", headers={"Authorization": f"Bearer {ADMIN_KEY}"}
+                )
+                rules: dict[str, Any] = response.json()
+                return {key: rules[key] for key in ("version", "revision", "source")}
+
+            seen = await wait_until(
+                replica_rules,
+                until=lambda rules: rules["version"] == put.json()["version"],
+                what=f"the replica to load rules {put.json()['version']}",
+                timeout_seconds=10,
+                interval_seconds=0.1,
+            )
         other.state.vigil.consume_loop.request_stop()
     assert seen["revision"] == 2
     assert seen["source"] == "api"

@@ -28,6 +28,7 @@ from shared.migrations import upgrade
 from shared.topics import TICKETS_RECEIVED, TICKETS_TRIAGED
 from tests.conftest import PostgresDatabases
 from tests.events import received
+from tests.support.polling import wait_until
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
 
@@ -54,12 +55,17 @@ async def _all_triaged(bootstrap: str, topic: str) -> list[TicketTriagedV1]:
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)
         found: list[TicketTriagedV1] = []
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + 30
-        while [tp for tp in partitions if await consumer.position(tp) < ends[tp]]:
-            assert loop.time() < deadline, "could not read the topic to its end"
+
+        async def at_end() -> bool:
+            if not [tp for tp in partitions if await consumer.position(tp) < ends[tp]]:
+                return True
             for records in (await consumer.getmany(timeout_ms=200)).values():
                 found.extend(TicketTriagedV1.model_validate_json(r.value) for r in records)
+            return False
+
+        await wait_until(
+            at_end, what=f"{topic} read to its end", timeout_seconds=30, interval_seconds=0
+        )
         return found
     finally:
         await consumer.stop()
@@ -75,19 +81,28 @@ async def _events_when(
 ) -> list[TicketTriagedV1]:
     """Poll the topic (bounded) until each ticket in ``wanted`` has that many events (and
     its latest is at ``last_priority``, when given)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while True:
-        events = await _all_triaged(bootstrap, topic)
-        mine = {t: [e for e in events if e.subject == t] for t in wanted}
-        counts = {t: len(found) for t, found in mine.items()}
-        if all(counts[t] >= n for t, n in wanted.items()) and (
+    events: list[TicketTriagedV1] = []
+
+    async def priorities() -> dict[str, list[str]]:
+        """Each wanted ticket's triaged priorities so far, in order."""
+        events[:] = await _all_triaged(bootstrap, topic)
+        return {t: [str(e.data.priority) for e in events if e.subject == t] for t in wanted}
+
+    def reached(seen: dict[str, list[str]]) -> bool:
+        return all(len(seen[t]) >= n for t, n in wanted.items()) and (
             last_priority is None
-            or all(found and found[-1].data.priority == last_priority for found in mine.values())
-        ):
-            return events
-        assert loop.time() < deadline, f"triaged events so far: {counts}"
-        await asyncio.sleep(0.2)
+            or all(found and found[-1] == last_priority for found in seen.values())
+        )
+
+    latest = f", each ticket's last at {last_priority}" if last_priority else ""
+    await wait_until(
+        priorities,
+        until=reached,
+        what=f"triaged events {wanted}{latest}",
+        timeout_seconds=timeout,
+        interval_seconds=0.2,
+    )
+    return events
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.unit.helpers import (
+from tests.support.helpers import (
     API_KEYS_YAML,
     CHANNEL_TOKEN,
     CHANNEL_TOKEN_ENV,

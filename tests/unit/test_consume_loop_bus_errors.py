@@ -12,6 +12,7 @@ from shared.consume import ConsumeLoop, Delivery
 from shared.observability import ServiceMetrics
 from shared.topics import TICKETS_RECEIVED
 from tests.events import received
+from tests.support.polling import wait_until
 
 
 class FlakyConsumer(Consumer):
@@ -67,15 +68,19 @@ async def test_refused_fetches_and_commits_do_not_stop_the_loop() -> None:
     )
     await bus.send(TICKETS_RECEIVED, key="t1", value=received("first", ticket_id="t1").to_bytes())
     task = asyncio.create_task(loop.run())
-    for _ in range(200):
-        if handled == ["t1"] and consumer.failed_commits == 0:
-            break
-        await asyncio.sleep(0.01)
+    await wait_until(
+        lambda: handled == ["t1"] and consumer.failed_commits == 0,
+        what="t1 handled and its commit refused",
+        timeout_seconds=5,
+        interval_seconds=0.01,
+    )
     await bus.send(TICKETS_RECEIVED, key="t2", value=received("second", ticket_id="t2").to_bytes())
-    for _ in range(200):
-        if consumer.commits >= 1:
-            break
-        await asyncio.sleep(0.01)
+    await wait_until(
+        lambda: consumer.commits >= 1,
+        what="a commit to succeed",
+        timeout_seconds=5,
+        interval_seconds=0.01,
+    )
     assert not task.done(), "the loop died on a broker error"
     loop.request_stop()
     await asyncio.wait_for(task, 5)

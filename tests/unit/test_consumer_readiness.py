@@ -1,6 +1,5 @@
 """/readyz tells the truth about a consumer that is stuck, not only one that died."""
 
-import asyncio
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +13,7 @@ from shared.service import ConsumerSpec, ServiceState, build_state, create_servi
 from shared.settings import VigilSettings
 from shared.topics import TICKETS_RECEIVED
 from tests.events import received
+from tests.support.polling import wait_until
 
 
 class DatabaseThatComesBack:
@@ -28,13 +28,17 @@ class DatabaseThatComesBack:
 
 
 async def poll(client: httpx.AsyncClient, *, until_status: int) -> dict[str, object]:
-    for _ in range(200):
-        response = await client.get("/readyz")
-        if response.status_code == until_status:
-            body: dict[str, object] = response.json()
-            return body
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"/readyz never answered {until_status}: {response.text}")
+    async def readyz() -> httpx.Response:
+        return await client.get("/readyz")
+
+    response = await wait_until(
+        readyz,
+        until=lambda response: response.status_code == until_status,
+        what=f"/readyz to answer {until_status}",
+        timeout_seconds=10,
+    )
+    body: dict[str, object] = response.json()
+    return body
 
 
 async def test_readyz_fails_while_the_consumer_retries_past_its_stall_limit(

@@ -24,7 +24,7 @@ from services.triage.main import create_app as create_triage_app
 from services.triage.settings import TriageSettings
 from shared.bus import InProcessBus
 from shared.service import ServiceState
-from tests.unit.helpers import (
+from tests.support.helpers import (
     CHANNEL,
     CHANNEL_TOKEN,
     PROBLEM_JSON,
@@ -32,8 +32,8 @@ from tests.unit.helpers import (
     VIEWER_KEY,
     bearer,
     sample_value,
-    wait_until,
 )
+from tests.support.polling import wait_until
 
 P0_REPORT = {
     "title": "A user says they are going to kill someone at school tomorrow",

@@ -23,7 +23,7 @@ from services.intake.domain import (
 )
 from services.intake.redaction import RedactingFilter, redact
 from shared.config import ConfigError
-from tests.unit.intake import samples
+from tests.support import samples
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 TRACE = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"

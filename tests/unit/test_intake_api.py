@@ -13,7 +13,7 @@ from services.intake.settings import IntakeSettings
 from shared.bus import BusUnavailableError, Headers, InProcessBus, Outgoing
 from shared.events import TicketReceivedV1, decode_event
 from shared.topics import TICKETS_RECEIVED
-from tests.unit.helpers import (
+from tests.support.helpers import (
     CHANNEL,
     CHANNEL_TOKEN,
     MAX_BODY_BYTES,

@@ -18,8 +18,8 @@ from services.intake.settings import IntakeSettings
 from shared.bus import InProcessBus
 from shared.events import TicketReceivedV1, TicketUpdatedV1, decode_event
 from shared.topics import TICKETS_RECEIVED
-from tests.unit.helpers import PROBLEM_JSON, sample_value
-from tests.unit.intake import samples
+from tests.support import samples
+from tests.support.helpers import PROBLEM_JSON, sample_value
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 SW_SECRET = "whsec_" + base64.b64encode(b"standard-webhooks-key-for-tests!").decode()

@@ -8,7 +8,7 @@ import pytest
 from services.escalation import store
 from services.escalation.config import EscalationConfig, load_config
 from shared.db import Database
-from tests.unit.escalation.helpers import (
+from tests.support.escalation import (
     WEBHOOK_SECRET,
     WEBHOOK_SECRET_ENV,
     FakeClock,

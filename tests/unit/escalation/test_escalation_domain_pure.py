@@ -35,7 +35,7 @@ from services.escalation.records import (
     sla_timers,
 )
 from shared.events import Priority, Reason, TicketTriagedData
-from tests.unit.escalation.helpers import START
+from tests.support.escalation import START
 
 
 def escalation(**overrides: Any) -> store.Escalation:

@@ -28,7 +28,7 @@ from shared.events import (
     TicketUpdatedData,
     TicketUpdatedV1,
 )
-from tests.unit.escalation.helpers import (
+from tests.support.escalation import (
     START,
     WEBHOOK_SECRET,
     FakeClock,

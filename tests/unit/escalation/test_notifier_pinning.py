@@ -23,7 +23,7 @@ from services.escalation.config import (
     WebhookContact,
 )
 from services.escalation.notifiers import Sender, pin
-from tests.unit.escalation.helpers import page, running_receiver
+from tests.support.escalation import page, running_receiver
 from tests.unit.escalation.test_notifiers import smtp_server
 
 NAME = "hooks.example.test"

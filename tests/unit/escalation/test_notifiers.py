@@ -21,7 +21,7 @@ from services.escalation.config import (
 )
 from services.escalation.notifiers import Sender, email_message_id
 from shared.config import SecretRef
-from tests.unit.escalation.helpers import page, running_receiver
+from tests.support.escalation import page, running_receiver
 
 
 def config_with(tmp_path: Path, **settings: object) -> EscalationConfig:

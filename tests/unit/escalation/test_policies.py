@@ -26,7 +26,7 @@ from services.escalation.policies import (
 )
 from shared.config import DEFAULT_CONFIG_DIR, ConfigError
 from shared.events import Priority
-from tests.unit.escalation.helpers import page, write_escalation_config
+from tests.support.escalation import page, write_escalation_config
 
 
 def policy(**overrides: object) -> Policy:

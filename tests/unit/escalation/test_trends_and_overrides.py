@@ -32,12 +32,7 @@ from shared.events import (
     TriageOverrideFrom,
 )
 from shared.tracing import new_traceparent
-from tests.unit.escalation.helpers import (
-    START,
-    FakeClock,
-    running_receiver,
-    write_escalation_config,
-)
+from tests.support.escalation import START, FakeClock, running_receiver, write_escalation_config
 
 
 def trend_event(

@@ -17,8 +17,8 @@ from services.triage.domain import classify
 from shared.bus import InProcessBus
 from shared.events import Priority, TicketReceivedV1, TicketUpdatedV1, decode_event
 from shared.topics import TICKETS_RECEIVED
-from tests.unit.helpers import PROBLEM_JSON, sample_value
-from tests.unit.intake import samples
+from tests.support import samples
+from tests.support.helpers import PROBLEM_JSON, sample_value
 
 ROUTING_KEY = "routing-key-for-tests"
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

@@ -23,7 +23,7 @@ from shared.bus import InProcessBus
 from shared.config import ConfigError
 from shared.events import Report, TicketReceivedV1, decode_event
 from shared.topics import TICKETS_RECEIVED
-from tests.unit.intake import samples
+from tests.support import samples
 
 
 def _json(payload: dict[str, Any], **headers: str) -> Inbound:

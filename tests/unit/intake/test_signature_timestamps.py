@@ -16,7 +16,7 @@ from services.intake import signatures
 from services.intake.main import create_app
 from services.intake.settings import IntakeSettings
 from shared.bus import InProcessBus
-from tests.unit.helpers import PROBLEM_JSON
+from tests.support.helpers import PROBLEM_JSON
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 SW_SECRET = "whsec_" + base64.b64encode(b"standard-webhooks-key-for-tests!").decode()

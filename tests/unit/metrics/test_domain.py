@@ -19,7 +19,7 @@ from services.metrics.domain import (
     timeline,
 )
 from shared.events import Priority
-from tests.unit.metrics.events import T0, escalation, received, triaged
+from tests.support.metrics_events import T0, escalation, received, triaged
 
 
 def counters(event: object) -> set[CounterIncrement]:

@@ -18,8 +18,9 @@ from shared.bus import InProcessBus
 from shared.events import Priority, TrendDetectedData, TrendDetectedV1, VigilEvent
 from shared.service import ServiceState
 from shared.topics import ESCALATIONS, TICKETS_RECEIVED, TICKETS_TRIAGED
-from tests.unit.helpers import VIEWER_KEY, bearer, wait_until
-from tests.unit.metrics.events import T0, escalation, received, triaged
+from tests.support.helpers import VIEWER_KEY, bearer
+from tests.support.metrics_events import T0, escalation, received, triaged
+from tests.support.polling import wait_until
 
 CHILD_SAFETY_KEY = "metrics-child-safety-key"
 CHILD_SAFETY_KEY_ENV = "VIGIL_UNIT_METRICS_CHILD_SAFETY_KEY"

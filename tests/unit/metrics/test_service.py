@@ -16,8 +16,9 @@ from services.metrics.settings import MetricsSettings
 from shared.bus import InProcessBus
 from shared.events import Priority, TrendDetectedV1, VigilEvent, decode_event
 from shared.topics import ESCALATIONS, TICKETS_RECEIVED, TICKETS_TRIAGED, TRENDS, dlq
-from tests.unit.helpers import VIEWER_KEY, bearer, sample_value, wait_until
-from tests.unit.metrics.events import T0, TRACEPARENT, escalation, received, triaged
+from tests.support.helpers import VIEWER_KEY, bearer, sample_value
+from tests.support.metrics_events import T0, TRACEPARENT, escalation, received, triaged
+from tests.support.polling import wait_until
 
 VIEWER = bearer(VIEWER_KEY)
 OVERRIDE = {
@@ -356,10 +357,11 @@ async def test_a_message_every_group_dead_letters_is_one_dead_letter(
             )
         await metrics.reaches("vigil_events_dead_lettered_total", {"topic": TICKETS_RECEIVED}, 1)
         records = bus.partitions_of(dlq(TICKETS_RECEIVED))[partition_of(bus, "broken")]
-        for _ in range(200):
-            if len(records) == 3:
-                break
-            await asyncio.sleep(0.05)
+        await wait_until(
+            lambda: len(records) >= 3,
+            what="three dead letters of the broken message",
+            timeout_seconds=10,
+        )
         groups = {record.header("vigil-consumer-group") for record in records}
         assert groups == {"vigil-triage", "vigil-escalation", "vigil-metrics"}
         await asyncio.sleep(1.5)  # the dead-letter watcher polls every half second

@@ -25,7 +25,8 @@ from shared.events import decode_event
 from shared.http import create_http_client
 from shared.logging import JsonFormatter
 from shared.topics import ESCALATIONS, TICKETS_RECEIVED, TICKETS_TRIAGED
-from tests.unit.helpers import CHANNEL, CHANNEL_TOKEN, VIEWER_KEY, bearer, wait_until
+from tests.support.helpers import CHANNEL, CHANNEL_TOKEN, VIEWER_KEY, bearer
+from tests.support.polling import wait_until
 
 TRACE_ID = "0af7651916cd43dd8448eb211c80319c"
 SENDER_TRACEPARENT = f"00-{TRACE_ID}-b7ad6b7169203331-01"

@@ -15,7 +15,8 @@ from shared.bus import InProcessBus
 from shared.events import TicketReceivedV1, TicketTriagedV1
 from shared.topics import TICKETS_RECEIVED, TICKETS_TRIAGED
 from tests.events import received_report
-from tests.unit.helpers import VIEWER_KEY, bearer, wait_until
+from tests.support.helpers import VIEWER_KEY, bearer
+from tests.support.polling import wait_until
 
 ADMIN_KEY = "admin-key-for-tests"
 ADMIN_KEY_ENV = "VIGIL_UNIT_ADMIN_KEY"

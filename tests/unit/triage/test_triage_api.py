@@ -8,16 +8,10 @@ import yaml
 
 from services.triage.rules import BUILTIN_RULES_PATH
 from shared.topics import TICKETS_TRIAGED
-from tests.unit.helpers import (
-    PROBLEM_JSON,
-    RESPONDER_KEY,
-    VIEWER_KEY,
-    bearer,
-    sample_value,
-    wait_until,
-)
+from tests.support.helpers import PROBLEM_JSON, RESPONDER_KEY, VIEWER_KEY, bearer, sample_value
+from tests.support.polling import wait_until
+from tests.support.rules import default_document, dump
 from tests.unit.triage.conftest import ADMIN_KEY, BOT_KEY, Triage
-from tests.unit.triage.rules_helpers import default_document, dump
 
 ADMIN = bearer(ADMIN_KEY)
 RESPONDER = bearer(RESPONDER_KEY)

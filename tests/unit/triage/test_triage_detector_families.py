@@ -13,7 +13,7 @@ from services.triage.domain import SAFETY_REVIEW_QUEUE, classify
 from services.triage.evaluate import load, main, predict, predict_tiered
 from services.triage.rules import RulesError
 from shared.events import Priority, Report
-from tests.unit.triage.rules_helpers import with_rules
+from tests.support.rules import with_rules
 
 
 def _found(text: str) -> list[tuple[str, str]]:

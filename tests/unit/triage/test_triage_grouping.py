@@ -6,7 +6,7 @@ from services.triage.domain import GroupSignal, classify
 from services.triage.grouping import group_key, normalise_url
 from services.triage.rules import parse_rules
 from shared.events import Priority, Report, ReportSubject
-from tests.unit.triage.rules_helpers import default_document, dump
+from tests.support.rules import default_document, dump
 
 
 @pytest.mark.parametrize(

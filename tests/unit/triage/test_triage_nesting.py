@@ -10,9 +10,9 @@ import pytest
 
 from services.triage.rules import BUILTIN_RULES_PATH, MAX_RULES_DEPTH, RulesError, parse_rules
 from shared.settings import VigilSettings
-from tests.unit.helpers import PROBLEM_JSON, VIEWER_KEY, bearer
+from tests.support.helpers import PROBLEM_JSON, VIEWER_KEY, bearer
+from tests.support.rules import default_document
 from tests.unit.triage.conftest import ADMIN_KEY, Triage
-from tests.unit.triage.rules_helpers import default_document
 
 ADMIN = bearer(ADMIN_KEY)
 VIEWER = bearer(VIEWER_KEY)

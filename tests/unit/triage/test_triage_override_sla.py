@@ -7,9 +7,9 @@ from typing import Any
 from services.triage.domain import carried_sla_policies, sla_after_change
 from services.triage.rules import RuleSet, parse_rules
 from shared.events import Priority
-from tests.unit.helpers import RESPONDER_KEY, bearer
+from tests.support.helpers import RESPONDER_KEY, bearer
+from tests.support.rules import default_document, dump
 from tests.unit.triage.conftest import ADMIN_KEY, Triage
-from tests.unit.triage.rules_helpers import default_document, dump
 
 RECEIVED = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # a Monday, within support hours
 

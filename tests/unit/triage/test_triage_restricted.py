@@ -8,9 +8,10 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.unit.helpers import RESPONDER_KEY, VIEWER_KEY, bearer, wait_until
+from tests.support.helpers import RESPONDER_KEY, VIEWER_KEY, bearer
+from tests.support.polling import wait_until
+from tests.support.rules import default_document, dump
 from tests.unit.triage.conftest import Triage
-from tests.unit.triage.rules_helpers import default_document, dump
 
 CHILD_SAFETY_KEY = "child-safety-key-for-tests"
 CHILD_SAFETY_KEY_ENV = "VIGIL_UNIT_CHILD_SAFETY_KEY"

@@ -7,7 +7,7 @@ import pytest
 from services.triage.domain import classify
 from services.triage.rules import RulesError, builtin_rules, load_rules_file, parse_rules
 from shared.events import Priority, Report, Reporter, ReportSubject
-from tests.unit.triage.rules_helpers import default_document, dump, with_rules
+from tests.support.rules import default_document, dump, with_rules
 
 
 def _errors(document: dict[str, Any] | str) -> RulesError:

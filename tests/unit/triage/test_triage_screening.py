@@ -8,9 +8,9 @@ import pytest
 from services.triage.domain import classify, prose_text
 from services.triage.rules import RulesError, builtin_rules, parse_rules
 from shared.events import Priority, ProseSpan, Report, SafetyScreening, Screening
-from tests.unit.helpers import VIEWER_KEY, bearer
+from tests.support.helpers import VIEWER_KEY, bearer
+from tests.support.rules import default_document, dump, with_rules
 from tests.unit.triage.conftest import Triage
-from tests.unit.triage.rules_helpers import default_document, dump, with_rules
 
 SAFETY_QUEUES = {"safety-emergency", "safety-wellbeing", "safety-child", "safety-review"}
 SAFETY_CATEGORIES = {"threat_to_life", "self_harm", "child_safety"}

@@ -6,9 +6,9 @@ from datetime import timedelta
 from services.triage import store
 from services.triage.simulate import skipped_note
 from shared.events import utcnow
-from tests.unit.helpers import VIEWER_KEY, bearer
+from tests.support.helpers import VIEWER_KEY, bearer
+from tests.support.rules import default_document, dump
 from tests.unit.triage.conftest import Triage
-from tests.unit.triage.rules_helpers import default_document, dump
 
 
 def _old_ticket(ticket_id: str, *, minutes_ago: int) -> store.TriagedTicket:

@@ -17,9 +17,10 @@ from services.triage.surge import surge_raise_id, surging_groups
 from shared.bus import Bus, BusUnavailableError, InProcessBus
 from shared.events import Priority, TicketTriagedV1
 from shared.topics import TICKETS_RECEIVED, TICKETS_TRIAGED
-from tests.unit.helpers import RESPONDER_KEY, VIEWER_KEY, bearer, wait_until
+from tests.support.helpers import RESPONDER_KEY, VIEWER_KEY, bearer
+from tests.support.polling import wait_until
+from tests.support.rules import default_document, dump
 from tests.unit.triage.conftest import Triage
-from tests.unit.triage.rules_helpers import default_document, dump
 
 RECEIVED = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # a Monday, within support hours
 GROUP = GroupSignal(key="content:p-9", count=5)

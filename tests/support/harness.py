@@ -4,7 +4,6 @@ import asyncio
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import uuid
@@ -17,18 +16,13 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from services.triage.domain import classify
 from shared.events import Priority, Report
+from tests.support.helpers import free_port
+from tests.support.polling import Diagnose, wait_until
 
 SERVICES = ("intake", "triage", "escalation", "metrics")
 CHANNEL = "web"
 CHANNEL_TOKEN = "e2e-channel-token"
 API_KEY = "e2e-responder-key"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def write_config(directory: Path) -> Path:
@@ -128,17 +122,38 @@ class Stack:
         )
 
     async def wait_ready(self, services: Iterable[str] = SERVICES, timeout: float = 90) -> None:
-        deadline = asyncio.get_running_loop().time() + timeout
-        async with httpx.AsyncClient(timeout=2) as client:
-            for service in services:
-                while True:
-                    with contextlib.suppress(httpx.TransportError):
-                        response = await client.get(f"{self.url(service)}/readyz")
-                        if response.status_code == 200:
-                            break
-                    if asyncio.get_running_loop().time() > deadline:
-                        raise AssertionError(f"{service} not ready in {timeout}s\n{self.logs()}")
-                    await asyncio.sleep(0.2)
+        """Every one of ``services`` answers 200 on /readyz, all within ``timeout``."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        for service in services:
+            await wait_for_readyz(
+                self.url(service), name=service, timeout=deadline - loop.time(), diagnose=self.logs
+            )
+
+
+async def wait_for_readyz(
+    url: str,
+    *,
+    status: int = 200,
+    timeout: float = 90,
+    name: str | None = None,
+    diagnose: Diagnose | None = None,
+) -> None:
+    """Poll ``url``/readyz until it answers ``status``; a server not listening yet is no answer."""
+    async with httpx.AsyncClient(timeout=5) as client:
+
+        async def answer() -> int:
+            return (await client.get(f"{url}/readyz")).status_code
+
+        await wait_until(
+            answer,
+            until=lambda code: code == status,
+            what=f"{name or url} to answer {status} on /readyz",
+            timeout_seconds=timeout,
+            interval_seconds=0.2,
+            ignoring=(httpx.TransportError,),
+            diagnose=diagnose,
+        )
 
 
 def base_env(*, ports: dict[str, int], config_dir: Path) -> dict[str, str]:
@@ -342,18 +357,45 @@ async def wait_for_counts(
     stack: Stack, *, expected: dict[str, float], timeout: float = 120
 ) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     """Poll the metrics service until every named counter's total reaches its value."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
+    samples: dict[tuple[str, tuple[tuple[str, str], ...]], float] = {}
+
+    async def totals() -> dict[str, float]:
+        nonlocal samples
         samples = await metric_samples(stack)
-        totals = {name: total(samples, name) for name in expected}
-        if totals == expected:
-            return samples
-        if asyncio.get_running_loop().time() > deadline:
-            readiness = await readiness_of(stack)
-            raise AssertionError(
-                f"counters {totals} != {expected}\nreadyz {readiness}\n{stack.logs()}"
-            )
-        await asyncio.sleep(0.5)
+        return {name: total(samples, name) for name in expected}
+
+    await wait_until(
+        totals,
+        until=lambda found: found == expected,
+        what=f"counters {expected}",
+        timeout_seconds=timeout,
+        interval_seconds=0.5,
+        diagnose=lambda: diagnosis(stack),
+    )
+    return samples
+
+
+async def wait_for_counter(
+    stack: Stack, *, counter: str, at_least: float, timeout: float = 120
+) -> None:
+    """Poll the metrics service until ``counter``'s total is at least ``at_least``."""
+
+    async def now() -> float:
+        return total(await metric_samples(stack), counter)
+
+    await wait_until(
+        now,
+        until=lambda value: value >= at_least,
+        what=f"{counter} to reach {at_least}",
+        timeout_seconds=timeout,
+        interval_seconds=0.1,
+        diagnose=stack.logs,
+    )
+
+
+async def diagnosis(stack: Stack) -> str:
+    """What a timed-out wait shows: each service's /readyz and the processes' logs."""
+    return f"readyz {await readiness_of(stack)}\n{stack.logs()}"
 
 
 def auth() -> dict[str, str]:
