@@ -8,8 +8,8 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from typing import Annotated, Any
+from dataclasses import dataclass, fields
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
@@ -35,9 +35,10 @@ logger = logging.getLogger(__name__)
 SHUTDOWN_GRACE_SECONDS = 15.0
 
 
-@dataclass
+@dataclass(kw_only=True)
 class ServiceState:
-    """Everything a request or an event handler of one service may need."""
+    """What every service's requests and event handlers may need. A service adds its own
+    typed fields in a subclass (``TriageState``...), built in its ``create_app``."""
 
     service: ServiceName
     settings: VigilSettings
@@ -47,28 +48,36 @@ class ServiceState:
     api_keys: ApiKeyRegistry
     consume_loop: ConsumeLoop | None = None
     consumer_task: "asyncio.Task[None] | None" = None
-    extras: dict[str, Any] = field(default_factory=dict)
+
+
+StateT = TypeVar("StateT", bound=ServiceState)
+
+
+def common_fields(state: ServiceState) -> dict[str, Any]:
+    """The base state's fields, to build a service's own state from :func:`build_state`'s:
+    ``TriageState(**common_fields(base), rules=...)``."""
+    return {item.name: getattr(state, item.name) for item in fields(ServiceState)}
 
 
 @dataclass(frozen=True)
-class ConsumerSpec:
+class ConsumerSpec(Generic[StateT]):
     topics: Sequence[str]
-    make_batch_handler: Callable[[ServiceState], BatchHandler]
+    make_batch_handler: Callable[[StateT], BatchHandler]
 
 
-StartupHook = Callable[[ServiceState], Awaitable[None]]
-BackgroundJob = Callable[[ServiceState], Coroutine[Any, Any, None]]
+StartupHook = Callable[[StateT], Awaitable[None]]
+BackgroundJob = Callable[[StateT], Coroutine[Any, Any, None]]
 
 
 def create_service_app(
     *,
-    state: ServiceState,
+    state: StateT,
     routers: Sequence[APIRouter],
     tables: Sequence[Table],
     owns_bus: bool,
-    consumer: ConsumerSpec | None = None,
-    on_startup: Sequence[StartupHook] = (),
-    background: Sequence[BackgroundJob] = (),
+    consumer: ConsumerSpec[StateT] | None = None,
+    on_startup: Sequence[StartupHook[StateT]] = (),
+    background: Sequence[BackgroundJob[StateT]] = (),
     guard_requests: bool = True,
     customize_openapi: Callable[[dict[str, Any]], None] | None = None,
 ) -> FastAPI:
@@ -208,6 +217,19 @@ async def get_state(request: Request) -> ServiceState:
 
 
 StateDep = Annotated[ServiceState, Depends(get_state)]
+
+
+def state_dependency(state_type: type[StateT]) -> Callable[[Request], Awaitable[StateT]]:
+    """A route dependency for a service's own state type, for its ``Annotated`` alias:
+    ``TriageStateDep = Annotated[TriageState, Depends(state_dependency(TriageState))]``."""
+
+    async def dependency(request: Request) -> StateT:
+        state = request.app.state.vigil
+        if not isinstance(state, state_type):
+            raise TypeError(f"this app's state is a {type(state).__name__}, not a {state_type}")
+        return state
+
+    return dependency
 
 
 async def get_session(state: StateDep) -> AsyncIterator[AsyncSession]:

@@ -7,16 +7,14 @@ import binascii
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, Literal, cast
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query
-from pydantic import AwareDatetime
 
 from services.escalation import actions, outbox, store
 from services.escalation.config import EscalationConfig
 from services.escalation.domain import (
     Action,
-    Clock,
     EscalationNotFoundError,
     IllegalTransitionError,
     PersonRequiredError,
@@ -34,18 +32,20 @@ from services.escalation.schemas import (
     NoteIn,
     NotificationOut,
     OnCallOut,
+    OptionalRfc3339Datetime,
     ReassignIn,
     SnoozeIn,
     activity_entry,
     escalation_out,
     timeline_entry,
 )
+from services.escalation.state import EscalationState, EscalationStateDep
 from shared.auth import Principal
 from shared.db import aware
-from shared.events import EscalationStatus, Priority, utcnow
+from shared.events import EscalationStatus, Priority
 from shared.openapi import problems
 from shared.problems import ProblemError
-from shared.service import AdminDep, ResponderDep, ServiceState, SessionDep, StateDep, ViewerDep
+from shared.service import AdminDep, ResponderDep, SessionDep, ViewerDep
 
 router = APIRouter(prefix="/v1/escalations", tags=["escalation"])
 oncall_router = APIRouter(prefix="/v1/oncall", tags=["on-call"])
@@ -54,21 +54,12 @@ audit_router = APIRouter(prefix="/v1/audit", tags=["audit"])
 _NOT_FOUND = ProblemError(status=404, title="Escalation not found")
 
 
-def _config(state: ServiceState) -> EscalationConfig:
-    return cast(EscalationConfig, state.extras["config"])
-
-
-def _now(state: ServiceState) -> datetime:
-    clock = cast(Clock, state.extras.get("clock", utcnow))
-    return clock()
-
-
-def _hidden(state: ServiceState, principal: Principal) -> list[str]:
+def _hidden(state: EscalationState, principal: Principal) -> list[str]:
     return state.api_keys.restricted.hidden_categories(principal)
 
 
 async def _visible(
-    session: SessionDep, state: ServiceState, principal: Principal, escalation_id: str
+    session: SessionDep, state: EscalationState, principal: Principal, escalation_id: str
 ) -> store.Escalation:
     """The escalation, or the same 404 as a missing one when the caller may not know it
     exists."""
@@ -104,7 +95,7 @@ def _decode_cursor(cursor: str) -> tuple[datetime, str]:
 @router.get("", response_model=EscalationList)
 async def list_escalations(
     session: SessionDep,
-    state: StateDep,
+    state: EscalationStateDep,
     principal: ViewerDep,
     ticket_id: Annotated[str | None, Query(max_length=64)] = None,
     status: EscalationStatus | None = None,
@@ -137,7 +128,7 @@ async def list_escalations(
 
 @router.get("/{escalation_id}", response_model=EscalationDetail)
 async def get_escalation(
-    escalation_id: str, session: SessionDep, state: StateDep, principal: ViewerDep
+    escalation_id: str, session: SessionDep, state: EscalationStateDep, principal: ViewerDep
 ) -> EscalationDetail:
     escalation = await _visible(session, state, principal, escalation_id)
     events = await store.timeline(session, escalation_id)
@@ -180,7 +171,7 @@ async def _act(
     action: Action,
     *,
     session: SessionDep,
-    state: StateDep,
+    state: EscalationStateDep,
     principal: Principal,
 ) -> EscalationOut:
     await _visible(session, state, principal, escalation_id)
@@ -191,8 +182,8 @@ async def _act(
             action=action,
             actor=principal.name,
             by_bot=principal.bot,
-            config=_config(state),
-            now=_now(state),
+            config=state.config,
+            now=state.clock(),
         )
     except EscalationNotFoundError as error:
         raise _NOT_FOUND from error
@@ -210,7 +201,7 @@ async def _act(
     responses=problems(s409="Illegal transition for the current status"),
 )
 async def acknowledge(
-    escalation_id: str, session: SessionDep, state: StateDep, principal: ResponderDep
+    escalation_id: str, session: SessionDep, state: EscalationStateDep, principal: ResponderDep
 ) -> EscalationOut:
     """open → acknowledged (stops the climb; repeating it is a no-op)."""
     return await _act(escalation_id, "ack", session=session, state=state, principal=principal)
@@ -222,7 +213,7 @@ async def acknowledge(
     responses=problems(s409="Illegal transition for the current status"),
 )
 async def resolve(
-    escalation_id: str, session: SessionDep, state: StateDep, principal: ResponderDep
+    escalation_id: str, session: SessionDep, state: EscalationStateDep, principal: ResponderDep
 ) -> EscalationOut:
     """open or acknowledged → resolved (repeating it is a no-op). On a policy that needs a
     person, a bot's key is refused (409)."""
@@ -238,7 +229,7 @@ async def reassign(
     escalation_id: str,
     body: ReassignIn,
     session: SessionDep,
-    state: StateDep,
+    state: EscalationStateDep,
     principal: ResponderDep,
 ) -> EscalationOut:
     """Hand over to another user, who is paged; the status stays. Reassigning to the
@@ -250,8 +241,8 @@ async def reassign(
             escalation_id,
             to=body.to,
             actor=principal.name,
-            config=_config(state),
-            now=_now(state),
+            config=state.config,
+            now=state.clock(),
         )
     except UnknownUserError as error:
         raise ProblemError(
@@ -276,13 +267,13 @@ async def snooze(
     escalation_id: str,
     body: SnoozeIn,
     session: SessionDep,
-    state: StateDep,
+    state: EscalationStateDep,
     principal: ResponderDep,
 ) -> EscalationOut:
     """Pause reminders of an acknowledged escalation (at most 24 h); 409 otherwise, and for
     a bot's key on a policy that needs a person."""
     await _visible(session, state, principal, escalation_id)
-    now = _now(state)
+    now = state.clock()
     until = body.until if body.until is not None else now + timedelta(minutes=body.minutes or 0)
     # Checked before converting: converting a time near year 1 leaves the calendar.
     if not now < until <= now + MAX_SNOOZE:
@@ -299,7 +290,7 @@ async def snooze(
             until=until,
             actor=principal.name,
             by_bot=principal.bot,
-            config=_config(state),
+            config=state.config,
             now=now,
         )
     except EscalationNotFoundError as error:
@@ -316,7 +307,7 @@ async def add_note(
     escalation_id: str,
     body: NoteIn,
     session: SessionDep,
-    state: StateDep,
+    state: EscalationStateDep,
     principal: ResponderDep,
     idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
 ) -> ActivityEntry:
@@ -329,7 +320,7 @@ async def add_note(
             escalation_id,
             text=body.text,
             actor=principal.name,
-            now=_now(state),
+            now=state.clock(),
             idempotency_key=idempotency_key,
         )
     except EscalationNotFoundError as error:
@@ -344,17 +335,17 @@ async def add_note(
     "", response_model=OnCallOut, responses=problems(s404="No schedule of this name")
 )
 async def who_is_on_call(
-    state: StateDep,
+    state: EscalationStateDep,
     _: ViewerDep,
     schedule: Annotated[str, Query(min_length=1, max_length=64)],
-    at: AwareDatetime | None = None,
+    at: OptionalRfc3339Datetime = None,
 ) -> OnCallOut:
     """Who is on call on ``schedule`` at ``at`` (ISO 8601 with offset; default now)."""
-    found = _config(state).schedule(schedule)
+    found = state.config.schedule(schedule)
     if found is None:
         raise ProblemError(status=404, title="Schedule not found", detail=schedule)
     try:
-        when = (at or _now(state)).astimezone(UTC)
+        when = (at or state.clock()).astimezone(UTC)
         current = on_call(found, at=when)
     except OverflowError as error:
         # Near year 1 or 9999 the time, or a shift around it, leaves the calendar.
@@ -380,7 +371,7 @@ async def who_is_on_call(
 @audit_router.get("", response_model=AuditList)
 async def audit_log(
     session: SessionDep,
-    state: StateDep,
+    state: EscalationStateDep,
     principal: AdminDep,
     escalation_id: Annotated[str | None, Query(max_length=64)] = None,
     actor: Annotated[str | None, Query(max_length=128)] = None,
@@ -424,9 +415,5 @@ def document_configuration(config: EscalationConfig) -> Callable[[dict[str, Any]
         for parameter in oncall.get("parameters", []):
             if parameter["name"] == "schedule" and schedules:
                 parameter["schema"]["enum"] = schedules
-            if parameter["name"] == "at":  # pydantic reads a number as Unix seconds (UTC)
-                unix = {"type": "number", "minimum": 0, "maximum": 32_503_680_000}  # to 3000
-                parameter["schema"].setdefault("anyOf", []).insert(1, unix)
-                parameter["description"] = "ISO 8601 with an offset, or Unix seconds."
 
     return customize

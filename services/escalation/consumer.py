@@ -5,30 +5,25 @@ received tickets are ignored."""
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import cast
 
 from services.escalation import opening, outbox, source_updates, store
 from services.escalation.config import EscalationConfig
 from services.escalation.domain import (
-    Clock,
     categories_changed,
     escalation_id_for,
     needs_escalation,
 )
+from services.escalation.state import EscalationState
 from shared.consume import BatchHandler, Delivery
 from shared.db import Database
-from shared.events import TicketTriagedV1, TicketUpdatedV1, TrendDetectedV1, VigilEvent, utcnow
+from shared.events import TicketTriagedV1, TicketUpdatedV1, TrendDetectedV1, VigilEvent
 from shared.logging import ticket_context
-from shared.service import ServiceState
 
 
-def make_batch_handler(state: ServiceState) -> BatchHandler:
+def make_batch_handler(state: EscalationState) -> BatchHandler:
     """Each event in its own transaction; the batch's new escalation events are then
     published in one round of produces, before the consume loop commits the offsets."""
-    db = state.db
-    assert db is not None
-    config = cast(EscalationConfig | None, state.extras.get("config"))
-    clock = cast(Clock, state.extras.get("clock", utcnow))
+    db, config, clock = state.db, state.config, state.clock
 
     async def handle(deliveries: Sequence[Delivery]) -> None:
         # Before anything else in the batch, so a reclassified ticket's escalation is never

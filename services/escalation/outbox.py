@@ -4,20 +4,19 @@ here in order and stamped; what the broker did not take stays for the relay."""
 from collections.abc import Sequence
 
 from services.escalation import store
+from services.escalation.state import EscalationState
 from shared.bus import Outgoing
 from shared.outbox import publish_rows, stamp_published_at
-from shared.service import ServiceState
 from shared.topics import ESCALATIONS
 
 
-async def publish_pending(state: ServiceState, escalation_id: str) -> None:
+async def publish_pending(state: EscalationState, escalation_id: str) -> None:
     await publish_pending_of(state, [escalation_id])
 
 
-async def publish_pending_of(state: ServiceState, escalation_ids: Sequence[str]) -> None:
+async def publish_pending_of(state: EscalationState, escalation_ids: Sequence[str]) -> None:
     """Send these escalations' unsent events in order, in one round of produces; leave them
     for the relay if the broker is down."""
-    assert state.db is not None
     if not escalation_ids:
         return
     topic = state.settings.topic(ESCALATIONS)
@@ -33,8 +32,7 @@ async def publish_pending_of(state: ServiceState, escalation_ids: Sequence[str])
         )
 
 
-async def relay_unpublished(state: ServiceState, *, batch: int = 100) -> int:
-    assert state.db is not None
+async def relay_unpublished(state: EscalationState, *, batch: int = 100) -> int:
     async with state.db.session() as session:
         pending = await store.escalations_with_unpublished_events(session, limit=batch)
     for escalation_id in pending:

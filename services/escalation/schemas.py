@@ -3,15 +3,40 @@ notifications, on-call actions' bodies, who is on call, the audit log; and the a
 built from the stored rows (times in UTC: SQLite hands them back naive)."""
 
 import json
+import re
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from services.escalation import store
 from shared.db import aware
 
 MAX_SNOOZE = timedelta(hours=24)
+
+_RFC3339 = re.compile(r"(\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:)(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
+
+
+def _rfc3339_only(value: Any) -> Any:
+    """What the documented ``date-time`` format says and no more: pydantic alone would also
+    take a Unix timestamp ("0"), a space for the T, or a time without seconds. A leap second
+    (":60", which RFC 3339 allows and Python's datetime cannot hold) is read as ":59". An
+    empty query value is how clients send null: no time given."""
+    if value == "":
+        return None
+    if isinstance(value, int | float):
+        raise ValueError("expected an RFC 3339 date-time string, not a number")
+    if not isinstance(value, str):
+        return value
+    match = _RFC3339.fullmatch(value)
+    if match is None:
+        raise ValueError("expected an RFC 3339 date-time with an offset, e.g. 2026-12-04T09:00:00Z")
+    if match.group(2) == "60":
+        return f"{match.group(1)}59{match.group(3) or ''}{match.group(4)}"
+    return value
+
+
+OptionalRfc3339Datetime = Annotated[AwareDatetime | None, BeforeValidator(_rfc3339_only)]
 
 
 class EscalationOut(BaseModel):
@@ -104,7 +129,7 @@ class SnoozeIn(BaseModel):
         }
     )
 
-    until: AwareDatetime | None = None
+    until: OptionalRfc3339Datetime = None
     minutes: int | None = Field(default=None, ge=1, le=int(MAX_SNOOZE.total_seconds() // 60))
 
     @model_validator(mode="after")

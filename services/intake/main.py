@@ -5,21 +5,21 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import cast
 
 from fastapi import FastAPI
-from prometheus_client import Counter
 
 from services.intake import api
 from services.intake.channels import load_channels
 from services.intake.domain import RateLimiter
+from services.intake.instruments import webhook_counter
 from services.intake.openapi import document_channels
 from services.intake.settings import IntakeSettings
+from services.intake.state import IntakeState
 from shared.auth import ApiKeyRegistry
 from shared.bus import Bus
 from shared.config import DEFAULT_CONFIG_DIR
 from shared.events import utcnow
-from shared.service import ServiceState, build_state, create_service_app
+from shared.service import build_state, common_fields, create_service_app
 
 
 def validate_config(config_dir: Path) -> None:
@@ -37,8 +37,8 @@ def raise_gc_threshold(generation0: int) -> None:
         gc.set_threshold(generation0, generation1, generation2)
 
 
-async def _tune_gc(state: ServiceState) -> None:
-    raise_gc_threshold(cast(IntakeSettings, state.settings).gc_gen0_threshold)
+async def _tune_gc(state: IntakeState) -> None:
+    raise_gc_threshold(state.settings.gc_gen0_threshold)
 
 
 def create_app(
@@ -51,21 +51,15 @@ def create_app(
     """``clock`` checks signature timestamps, ``monotonic`` drives the rate limits; tests
     inject both."""
     settings = settings or IntakeSettings()
-    state, owns_bus = build_state(service="intake", settings=settings, bus=bus, uses_database=False)
+    base, owns_bus = build_state(service="intake", settings=settings, bus=bus, uses_database=False)
     channels = load_channels(settings.config_dir or DEFAULT_CONFIG_DIR)
-    state.extras["channels"] = channels
-    state.extras["rate_limiter"] = RateLimiter(channels)
-    state.extras["clock"] = clock
-    state.extras["monotonic"] = monotonic
-    state.extras["webhooks_counter"] = api.WebhookCounter(
-        Counter(
-            "vigil_intake_webhooks_total",
-            "Webhook deliveries by configured channel and outcome (accepted, ignored, "
-            "unauthenticated, too_large, unsupported_media_type, invalid, rate_limited, "
-            "broker_unavailable).",
-            ["channel", "outcome"],
-            registry=state.metrics.registry,
-        )
+    state = IntakeState(
+        **common_fields(base),
+        channels=channels,
+        rate_limiter=RateLimiter(channels),
+        webhooks=webhook_counter(base.metrics.registry),
+        clock=clock,
+        monotonic=monotonic,
     )
     return create_service_app(
         state=state,

@@ -3,22 +3,23 @@ A timeline or trend of a restricted category is, to a key outside its teams, mis
 or left out of the list."""
 
 from datetime import datetime, timedelta
-from typing import Annotated, cast
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from services.metrics import flows, store
+from services.metrics import store
 from services.metrics.domain import (
     TimelineEvent,
     categories_on_timeline,
     milestone_durations,
     timeline,
 )
+from services.metrics.state import MetricsStateDep
 from shared.db import aware
 from shared.events import TrendDetectedV1
 from shared.problems import ProblemError
-from shared.service import SessionDep, StateDep, ViewerDep
+from shared.service import SessionDep, ViewerDep
 
 router = APIRouter(prefix="/v1", tags=["metrics"])
 
@@ -44,7 +45,7 @@ def _ticket_not_found() -> ProblemError:
 
 @router.get("/tickets/{ticket_id}/timeline", response_model=TicketTimeline)
 async def ticket_timeline(
-    ticket_id: str, session: SessionDep, state: StateDep, principal: ViewerDep
+    ticket_id: str, session: SessionDep, state: MetricsStateDep, principal: ViewerDep
 ) -> TicketTimeline:
     """Every step of the ticket, in order; the same 404 for a ticket with no events and for
     one that ever had a category the key may not see."""
@@ -90,7 +91,7 @@ class TrendList(BaseModel):
 
 @router.get("/trends", response_model=TrendList)
 async def list_trends(
-    state: StateDep,
+    state: MetricsStateDep,
     session: SessionDep,
     principal: ViewerDep,
     hours: Annotated[float, Query(gt=0, le=24 * 90)] = 24.0,
@@ -99,7 +100,7 @@ async def list_trends(
     """Trends whose window started in the last ``hours``, newest first; ``current`` is true
     for the ones whose window has not ended yet. Trends of a category the key may not see
     are left out."""
-    context = cast(flows.MetricsContext, state.extras["metrics_context"])
+    context = state.context
     now = context.clock()
     rows = await store.recent_trends(
         session,

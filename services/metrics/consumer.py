@@ -2,15 +2,14 @@
 pending trend."""
 
 from collections.abc import Sequence
-from typing import cast
 
 from services.metrics import flows
+from services.metrics.state import MetricsState
 from shared.consume import BatchHandler, Delivery
-from shared.service import ServiceState
 
 
-def make_batch_handler(state: ServiceState) -> BatchHandler:
-    context = cast(flows.MetricsContext, state.extras["metrics_context"])
+def make_batch_handler(state: MetricsState) -> BatchHandler:
+    context = state.context
 
     async def handle(deliveries: Sequence[Delivery]) -> None:
         recorded = await flows.record_batch(context, [event for event, _ in deliveries])

@@ -2,7 +2,6 @@
 
 import logging
 from pathlib import Path
-from typing import cast
 
 from fastapi import FastAPI
 
@@ -10,6 +9,7 @@ from services.metrics import api, consumer, flows, store
 from services.metrics.domain import escalation_gauges
 from services.metrics.instruments import BusinessMetrics
 from services.metrics.settings import MetricsSettings
+from services.metrics.state import MetricsState
 from shared.auth import ApiKeyRegistry
 from shared.bus import Bus
 from shared.events import utcnow
@@ -17,8 +17,8 @@ from shared.jobs import run_every
 from shared.service import (
     BackgroundJob,
     ConsumerSpec,
-    ServiceState,
     build_state,
+    common_fields,
     create_service_app,
 )
 from shared.topics import ALL_TOPICS, TRENDS, dlq
@@ -26,15 +26,10 @@ from shared.topics import ALL_TOPICS, TRENDS, dlq
 logger = logging.getLogger(__name__)
 
 
-def _context(state: ServiceState) -> flows.MetricsContext:
-    return cast(flows.MetricsContext, state.extras["metrics_context"])
-
-
-async def restore_counters(state: ServiceState) -> None:
+async def restore_counters(state: MetricsState) -> None:
     """Counters and histograms continue from the recorded events, so a restart does not zero
     them; gauges are computed once before the first scrape; unsent trends are sent."""
-    assert state.db is not None
-    context = _context(state)
+    context = state.context
     await flows.restore(context)
     await flows.restore_dead_letters(context)
     await refresh_gauges(context)
@@ -47,9 +42,9 @@ async def refresh_gauges(context: flows.MetricsContext) -> None:
     context.business.set_gauges(escalation_gauges(unresolved, now=context.clock()))
 
 
-def gauge_refresher(interval_seconds: float) -> BackgroundJob:
-    async def run(state: ServiceState) -> None:
-        context = _context(state)
+def gauge_refresher(interval_seconds: float) -> BackgroundJob[MetricsState]:
+    async def run(state: MetricsState) -> None:
+        context = state.context
         await run_every(
             "gauges", interval_seconds=interval_seconds, one_pass=lambda: refresh_gauges(context)
         )
@@ -57,11 +52,11 @@ def gauge_refresher(interval_seconds: float) -> BackgroundJob:
     return run
 
 
-def trend_relay(interval_seconds: float) -> BackgroundJob:
+def trend_relay(interval_seconds: float) -> BackgroundJob[MetricsState]:
     """Trends the broker refused after their batch was recorded go out from here."""
 
-    async def run(state: ServiceState) -> None:
-        context = _context(state)
+    async def run(state: MetricsState) -> None:
+        context = state.context
         await run_every(
             "trend-relay",
             interval_seconds=interval_seconds,
@@ -71,13 +66,13 @@ def trend_relay(interval_seconds: float) -> BackgroundJob:
     return run
 
 
-async def watch_dead_letters(state: ServiceState) -> None:
+async def watch_dead_letters(state: MetricsState) -> None:
     settings = state.settings
     consumer = state.bus.consumer(
         topics=[settings.topic(dlq(topic)) for topic in ALL_TOPICS],
         group_id=f"{settings.group('metrics')}-dlq",
     )
-    await flows.watch_dead_letters(_context(state), consumer=consumer, prefix=settings.topic_prefix)
+    await flows.watch_dead_letters(state.context, consumer=consumer, prefix=settings.topic_prefix)
 
 
 def validate_config(config_dir: Path) -> None:
@@ -93,18 +88,17 @@ def create_app(
     clock: flows.Clock = utcnow,
 ) -> FastAPI:
     settings = settings or MetricsSettings()
-    state, owns_bus = build_state(service="metrics", settings=settings, bus=bus)
-    assert state.db is not None
-    business = BusinessMetrics(state.metrics.registry)
-    state.extras["business_metrics"] = business
-    state.extras["metrics_context"] = flows.MetricsContext(
-        db=state.db,
-        bus=state.bus,
-        business=business,
+    base, owns_bus = build_state(service="metrics", settings=settings, bus=bus)
+    assert base.db is not None
+    context = flows.MetricsContext(
+        db=base.db,
+        bus=base.bus,
+        business=BusinessMetrics(base.metrics.registry),
         policy=settings.trend_policy(),
         trends_topic=settings.topic(TRENDS),
         clock=clock,
     )
+    state = MetricsState(**common_fields(base), context=context)
     return create_service_app(
         state=state,
         routers=[api.router],

@@ -14,7 +14,6 @@ from services.triage import store
 from services.triage.decisions import group_signal_preview
 from services.triage.domain import Decision, GroupSignal, decide
 from services.triage.grouping import group_key
-from services.triage.instruments import TriageMetrics
 from services.triage.overrides import (
     NothingToChangeError,
     OverrideRequestData,
@@ -25,8 +24,8 @@ from services.triage.overrides import (
 )
 from services.triage.rules import RulesError, RulesFile, parse_rules, rules_text_of
 from services.triage.rules_manager import ActiveRules, RulesManager
-from services.triage.settings import TriageSettings
 from services.triage.simulate import StoredReport, simulate
+from services.triage.state import TriageState, TriageStateDep
 from shared.auth import Principal
 from shared.events import Priority, Reason, Report, utcnow
 from shared.openapi import inline_refs, problems
@@ -34,9 +33,7 @@ from shared.problems import ProblemError
 from shared.service import (
     AdminDep,
     ResponderDep,
-    ServiceState,
     SessionDep,
-    StateDep,
     ViewerDep,
 )
 from shared.topics import TICKETS_TRIAGED
@@ -44,9 +41,8 @@ from shared.topics import TICKETS_TRIAGED
 router = APIRouter(prefix="/v1", tags=["triage"])
 
 
-async def _rules(state: StateDep) -> RulesManager:
-    manager: RulesManager = state.extras["triage_rules"]
-    return manager
+async def _rules(state: TriageStateDep) -> RulesManager:
+    return state.rules
 
 
 RulesDep = Annotated[RulesManager, Depends(_rules)]
@@ -78,7 +74,7 @@ def _ticket_not_found() -> ProblemError:
 
 
 async def _visible_ticket(
-    session: SessionDep, state: ServiceState, principal: Principal, ticket_id: str
+    session: SessionDep, state: TriageState, principal: Principal, ticket_id: str
 ) -> store.TriagedTicket:
     """The ticket, or the same 404 as a missing one when it ever had a category the key may
     not see (its first decision or either side of an override), so existence stays hidden."""
@@ -95,7 +91,7 @@ async def _visible_ticket(
 
 @router.get("/tickets/{ticket_id}", response_model=TicketDecision)
 async def get_ticket(
-    ticket_id: str, session: SessionDep, state: StateDep, principal: ViewerDep
+    ticket_id: str, session: SessionDep, state: TriageStateDep, principal: ViewerDep
 ) -> TicketDecision:
     ticket = await _visible_ticket(session, state, principal, ticket_id)
     return TicketDecision.model_validate(ticket, from_attributes=True)
@@ -216,15 +212,14 @@ class SimulateRequest(BaseModel):
 async def simulate_rules(
     body: SimulateRequest,
     session: SessionDep,
-    state: StateDep,
+    state: TriageStateDep,
     rules: RulesDep,
     principal: ViewerDep,
 ) -> dict[str, Any]:
     """Replay the most recent tickets under the active and the proposed rules. Tickets the
     key may not see (restricted categories, stored or replayed) are left out of every
     figure and only counted, as ``withheld_restricted``."""
-    settings = state.settings
-    limit = settings.simulate_max_tickets if isinstance(settings, TriageSettings) else 5000
+    limit = state.settings.simulate_max_tickets
     if body.last > limit:
         raise ProblemError(
             status=422, title="Too many tickets", detail=f"'last' is at most {limit}."
@@ -352,7 +347,7 @@ async def override(
     ticket_id: str,
     body: Annotated[OverrideRequest, Body()],
     session: SessionDep,
-    state: StateDep,
+    state: TriageStateDep,
     rules: RulesDep,
     principal: ResponderDep,
 ) -> OverrideResult:
@@ -378,8 +373,7 @@ async def override(
         raise ProblemError(status=422, title="Unknown category", detail=str(error)) from error
     except NothingToChangeError as error:
         raise ProblemError(status=409, title="Nothing to change", detail=str(error)) from error
-    metrics: TriageMetrics = state.extras["triage_metrics"]
-    metrics.overrides.labels(
+    state.instruments.overrides.labels(
         audit.from_category, audit.to_category, audit.from_priority, audit.to_priority
     ).inc()
     published = await publish_from_outbox(
@@ -395,7 +389,7 @@ async def override(
 
 @router.get("/tickets/{ticket_id}/overrides")
 async def list_overrides(
-    ticket_id: str, session: SessionDep, state: StateDep, principal: ViewerDep
+    ticket_id: str, session: SessionDep, state: TriageStateDep, principal: ViewerDep
 ) -> dict[str, Any]:
     """The ticket's override audit, oldest first; 404 for a ticket that does not exist or
     that the key may not see (the same answer, so neither is told apart)."""

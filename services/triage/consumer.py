@@ -5,9 +5,8 @@ import logging
 from collections.abc import Sequence
 
 from services.triage.decisions import triage_batch
-from services.triage.instruments import TriageMetrics
 from services.triage.rules import SAFETY_CATEGORIES
-from services.triage.rules_manager import RulesManager
+from services.triage.state import TriageState
 from services.triage.surge import (
     mark_surge_raises_published,
     original_decisions,
@@ -17,18 +16,15 @@ from shared.bus import Outgoing
 from shared.consume import BatchHandler, Delivery
 from shared.events import TicketReceivedV1, utcnow
 from shared.logging import ticket_context
-from shared.service import ServiceState
 from shared.topics import TICKETS_TRIAGED
 
 logger = logging.getLogger(__name__)
 
 
-def make_batch_handler(state: ServiceState) -> BatchHandler:
+def make_batch_handler(state: TriageState) -> BatchHandler:
     db = state.db
-    assert db is not None
     triaged_topic = state.settings.topic(TICKETS_TRIAGED)
-    rules: RulesManager = state.extras["triage_rules"]
-    metrics: TriageMetrics = state.extras["triage_metrics"]
+    rules, metrics = state.rules, state.instruments
 
     async def handle(deliveries: Sequence[Delivery]) -> None:
         events = [event for event, _ in deliveries if isinstance(event, TicketReceivedV1)]

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from services.escalation import store
-from services.escalation.config import EscalationConfig, load_config
+from services.escalation.config import load_config
 from services.escalation.delivery import deliver_due
 from services.escalation.main import create_app
 from services.escalation.notifiers import Sender
@@ -158,8 +158,7 @@ async def test_timers_fire_after_a_restart(
     first = create_app(EscalationSettings(**settings), clock=clock)
     async with first.router.lifespan_context(first):
         state = first.state.vigil
-        config: EscalationConfig = state.extras["config"]
-        escalation = await open_for_ticket(state.db, triaged(), config=config, now=clock())
+        escalation = await open_for_ticket(state.db, triaged(), config=state.config, now=clock())
     # The process is gone; ten minutes pass; a new process starts.
     clock.advance(timedelta(minutes=10))
 

@@ -18,6 +18,7 @@ from services.escalation import store
 from services.escalation.main import create_app
 from services.escalation.opening import open_for_ticket
 from services.escalation.settings import EscalationSettings
+from services.escalation.state import EscalationState
 from shared.events import (
     Priority,
     Reason,
@@ -28,7 +29,6 @@ from shared.events import (
     TriageOverride,
     TriageOverrideFrom,
 )
-from shared.service import ServiceState
 from shared.topics import TICKETS_TRIAGED, TRENDS
 from shared.tracing import new_traceparent
 from tests.unit.escalation.helpers import (
@@ -60,7 +60,7 @@ api_keys:
 @dataclass
 class Api:
     client: httpx.AsyncClient
-    state: ServiceState
+    state: EscalationState
     clock: FakeClock
 
     async def open(
@@ -85,7 +85,7 @@ class Api:
         )
         assert self.state.db is not None
         escalation = await open_for_ticket(
-            self.state.db, event, config=self.state.extras["config"], now=self.clock()
+            self.state.db, event, config=self.state.config, now=self.clock()
         )
         self.clock.advance(timedelta(seconds=1))
         return escalation.id
@@ -693,9 +693,7 @@ async def test_sla_gauges_are_computed_from_the_database_at_scrape_time(
         ),
     )
     assert api.state.db is not None
-    escalation = await open_for_ticket(
-        api.state.db, event, config=api.state.extras["config"], now=start
-    )
+    escalation = await open_for_ticket(api.state.db, event, config=api.state.config, now=start)
     first, resolution = ("P1", "first_response_due"), ("P1", "resolution_due")
 
     opened = await _open_now(api.client)

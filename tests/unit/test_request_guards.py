@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from services.escalation.main import create_app as create_escalation_app
 from services.escalation.opening import open_for_ticket
 from services.escalation.settings import EscalationSettings
+from services.escalation.state import EscalationState
 from services.metrics.main import create_app as create_metrics_app
 from services.metrics.settings import MetricsSettings
 from services.triage.main import create_app as create_triage_app
@@ -298,8 +299,8 @@ async def test_a_snooze_until_the_first_year_is_422(settings_kwargs: dict[str, A
                 triaged_at=now,
             ),
         )
-        assert state.db is not None
-        escalation = await open_for_ticket(state.db, event, config=state.extras["config"], now=now)
+        assert isinstance(state, EscalationState)
+        escalation = await open_for_ticket(state.db, event, config=state.config, now=now)
         response = await client.post(
             f"/v1/escalations/{escalation.id}/snooze",
             json={"until": "0001-01-01T00:00:00+01:00"},

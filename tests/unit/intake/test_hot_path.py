@@ -16,8 +16,8 @@ from fastapi import FastAPI, Header
 from prometheus_client import CollectorRegistry, Counter
 
 from services.intake import redaction
-from services.intake.api import WebhookCounter
 from services.intake.domain import TICKET_NAMESPACE, name_uuid, ticket_id_for
+from services.intake.instruments import WebhookCounter
 from services.intake.main import create_app, raise_gc_threshold
 from services.intake.redaction import redact
 from services.intake.settings import IntakeSettings
