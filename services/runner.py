@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import importlib
 import json
 import os
 import secrets
@@ -14,22 +15,21 @@ from pathlib import Path
 import uvicorn
 from fastapi import FastAPI
 
-from services.escalation.main import create_app as create_escalation_app
-from services.intake.main import create_app as create_intake_app
-from services.metrics.main import create_app as create_metrics_app
-from services.triage.main import create_app as create_triage_app
 from shared.bus import Bus, create_bus
 from shared.logging import configure_logging
 from shared.settings import ServiceName, VigilSettings
 
 AppFactory = Callable[..., FastAPI]
 
-FACTORIES: dict[ServiceName, AppFactory] = {
-    "intake": create_intake_app,
-    "triage": create_triage_app,
-    "escalation": create_escalation_app,
-    "metrics": create_metrics_app,
-}
+SERVICES: tuple[ServiceName, ...] = ("intake", "triage", "escalation", "metrics")
+
+
+def app_factory(service: ServiceName) -> AppFactory:
+    """The service's ``create_app``, imported when asked for: a distributed process loads
+    only the service it runs, the embedded mode all four."""
+    factory: AppFactory = importlib.import_module(f"services.{service}.main").create_app
+    return factory
+
 
 # The built-in demo config reads these; embedded mode fills them in when they are unset.
 DEMO_SECRET_VARIABLES = ("VIGIL_DEMO_CHANNEL_TOKEN", "VIGIL_DEMO_API_KEY")
@@ -39,7 +39,7 @@ def serve(service: ServiceName) -> None:
     """Distributed mode: one service in this process; uvicorn owns signals."""
     settings = VigilSettings()
     configure_logging(service=service, level=settings.log_level)
-    app = FACTORIES[service]()
+    app = app_factory(service)()
     uvicorn.run(
         app,
         host=settings.host,
@@ -101,14 +101,14 @@ async def run_embedded(settings: VigilSettings | None = None) -> None:
     servers = [
         _EmbeddedServer(
             uvicorn.Config(
-                factory(bus=bus),
+                app_factory(name)(bus=bus),
                 host=settings.host,
                 port=settings.port_of(name),
                 log_config=None,
                 access_log=False,
             )
         )
-        for name, factory in FACTORIES.items()
+        for name in SERVICES
     ]
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
