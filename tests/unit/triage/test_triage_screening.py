@@ -94,11 +94,12 @@ def test_ops_alerts_never_reach_safety_and_take_their_severitys_priority(
 
 
 def test_the_same_alert_text_without_screening_is_scored_as_before() -> None:
-    # An older event carries no screening: every word is read, as it always was. That is
-    # the false alarm this change removes for alerts marked by intake.
-    old = Report(title="Disk almost full on db-7", body="Only 2% left on /var")
+    # An older event carries no screening: every word is read, as it always was, so a
+    # review-tier phrase in an alert's text reaches the safety-review queue; marked by intake
+    # as an alert, only definite phrases are read.
+    old = Report(title="I am outside your house", body="Only 2% left on /var")
     assert classify(old).queue == "safety-review"
-    assert classify(alert("Disk almost full on db-7", "Only 2% left on /var")).queue not in (
+    assert classify(alert("I am outside your house", "Only 2% left on /var")).queue not in (
         SAFETY_QUEUES
     )
 
@@ -167,8 +168,8 @@ def test_definite_only_on_a_user_report_channel_drops_the_classifier() -> None:
     screening = Screening(
         safety="definite_only", prose=(ProseSpan(field="title"), ProseSpan(field="body"))
     )
-    report = Report(title="Disk almost full on db-7", body="Only 2% left on /var")
-    assert classify(report).detections  # the classifier's false alarm under full
+    report = Report(title="I am outside your house", body="Only 2% left on /var")
+    assert classify(report).detections  # the review tier, under full
     decision = classify(report.model_copy(update={"screening": screening}))
     assert decision.detections == ()
     assert decision.priority is Priority.P3  # not an alert: the rules' default
@@ -275,7 +276,7 @@ def test_a_bad_alerts_section_names_the_field(
 
 
 async def test_dry_run_honours_a_reports_screening(triage: Triage) -> None:
-    report: dict[str, Any] = alert("Disk almost full on db-7", "Only 2% left on /var").model_dump(
+    report: dict[str, Any] = alert("I am outside your house", "Only 2% left on /var").model_dump(
         mode="json"
     )
     screened = await triage.client.post(
