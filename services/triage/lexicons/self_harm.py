@@ -376,6 +376,15 @@ SELF_HARM = Lexicon(
         "parei|parar de me cortar|machucar|automutilar",
         "arrete|arrêté|arreter|arrêter de me scarifier|me-faire-du-mal|me-mutiler",
         "berhenti menyakiti|melukai diri*",
+        # Counting clean time: "un año sin autolesionarme", "seis meses sem me cortar".
+        "año|años|ano|anos|mes|meses|mês|semana|semanas|día|días|dia|dias sin|sem "
+        "autolesionarme|cortarme|lastimarme|me-cortar|me-machucar|me-automutilar|se-cortar",
+        # Working or laughing oneself "to death": "vou me matar de estudar".
+        "me matar|matar-me|matando de estudar|trabalhar|rir|tanto|cansaço|cansaco|vergonha|fome",
+        "crever|crève|creve de chaud|faim|froid|soif|rire|ennui|fatigue|honte",
+        # Addressed to any reader: prevention, "if you are thinking about suicide, call 988".
+        "if you are|you're|youre|you-re thinking about|of|considering suicide",
+        "suicide and|& crisis lifeline",
         "kill|killing|kills|killed himself|herself|myself|themselves laughing|with-laughter",
         "suicide squad|doors|door|mission|run|king|kings|bomber|bombers|bombing",
         "suicide|self-harm|selfharm prevention|awareness|hotline|helpline|resources|resource|"

@@ -122,6 +122,11 @@ _FAMILY_PT = (
     "mae|mãe|mamae|mamãe|pai|papai|pais|chefe|patrao|patrão|professor|professora|"
     "avo|avó|irma|irmã|irmao|irmão"
 )
+# One word of the phrase language each ("-" joins words): "me va a matar", "me mata"...
+_KILLS_ME_ES = (
+    "me-va-a-matar|me-van-a-matar|me-iba-a-matar|me-iban-a-matar|me-mata|me-matará|"
+    "me-matara|va-a-matarme|van-a-matarme"
+)
 _TRIVIAL_PT = (
     "perder|perdi|esquecer|esqueci|chegar|reprovar|quebrar|quebrei|gastar|gastei|apagar|"
     "apaguei|nao|não|bater|ver|descobrir-que-perdi"
@@ -462,10 +467,8 @@ THREAT_TO_LIFE = Lexicon(
         f"{_TRIVIAL_EN}",
         f"my|our {_FAMILY_EN} is|are|will|would|'ll|'s|is-going-to|are-going-to|gonna|"
         "going-to|might|literally? gonna|going-to|to? kill|murder me|us lol|lmao|haha|rofl|xd",
-        f"mi {_FAMILY_ES} me va|van|iba|iban a matar|me mata|me matará|me matara|va-a-matarme "
-        f"si|cuando {_TRIVIAL_ES}",
-        f"mi {_FAMILY_ES} me va|van|iba|iban a matar|me mata|me matará|me matara|va-a-matarme "
-        "jaja|jajaja|jajajaja|xd|lol",
+        f"mi {_FAMILY_ES} {_KILLS_ME_ES} si|cuando {_TRIVIAL_ES}",
+        f"mi {_FAMILY_ES} {_KILLS_ME_ES} jaja|jajaja|jajajaja|xd|lol",
         f"minha|meu|meus {_FAMILY_PT} vai|vão|vao|ia me matar|matar-me se|quando eu? {_TRIVIAL_PT}",
         f"minha|meu|meus {_FAMILY_PT} vai|vão|vao|ia me matar|matar-me kkk|kkkk|kkkkk|rs|rsrs|haha",
         f"{_FAMILY_ID} bakal|akan|mau|bisa|pasti bunuh|membunuh|ngebunuh aku|gue|gw|saya "
@@ -481,6 +484,8 @@ THREAT_TO_LIFE = Lexicon(
         f"esse|essa|esses|essas|este|esta|o|a|os|as|meu|minha {_THINGS_PT} vai|vão|vao me matar",
         f"ce|cet|cette|ces|le|la|les|mon|ma|mes {_THINGS_FR} va|vont me tuer",
         f"{_THINGS_ID} ini|itu? bakal|akan|bisa bunuh|membunuh aku|gue|gw|saya",
+        # "Dying" of heat, hunger or boredom: "je vais crever de chaud".
+        "crever|crève|creve de chaud|faim|froid|soif|rire|ennui|fatigue|honte",
         # Play: "I'll kill you next round", "you're dead next game".
         "kill|killing|destroy|wreck|murder|shoot|snipe|stab|end you|u|ya|him|her|them|y'all|"
         "yall next|this|in-the|in-this|in-our|next round|game|match|map|lobby|ranked|raid|"
@@ -531,7 +536,7 @@ THREAT_TO_LIFE = Lexicon(
         "matar el|la|a|al|los|las? tiempo|rato|hambre|sed|aburrimiento|mosquito|mosquitos|bicho",
         "matar essa|essas|a|as|o? saudade*|fome|sede|tempo|aula|trabalho",
         "mata|matar|matando|mato|matou de raiva|rir|risada|vergonha|susto|saudade|fome|"
-        "tedio|tédio|cansaço|cansaco|risa|ganas|calor|frio",
+        "tedio|tédio|cansaço|cansaco|risa|ganas|calor|frio|estudar|trabalhar|tanto",
         "kill to|for get|have|see|be|a|an|some",
         "going to|gonna kill this|that presentation|exam|test|interview|show|set|look",
         "shoot you|u|me|him|her|them a|an? email|message|text|dm|note|line|invite|link|msg",
