@@ -10,13 +10,8 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.triage import store
-from services.triage.domain import (
-    Decision,
-    GroupSignal,
-    decide,
-    surge_window,
-)
-from services.triage.grouping import group_key
+from services.triage.domain import Decision, GroupSignal, decide
+from services.triage.grouping import group_key, surge_window
 from services.triage.rules import RuleSet
 from shared.events import (
     TicketReceivedV1,

@@ -22,12 +22,12 @@ Order of evaluation, each step explained by a reason:
    all apply; the earliest deadline of each kind wins.
 """
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from services.triage.classifier import SafetyModel, shipped_model
+from services.triage.deadlines import Sla, compute_sla
 from services.triage.detectors import Detection, NormalisedText, detect, normalise
 from services.triage.rules import (
     SAFETY_CATEGORIES,
@@ -36,7 +36,6 @@ from services.triage.rules import (
     RuleSet,
     builtin_rules,
 )
-from services.triage.sla import due_at, parse_duration
 from shared.events import Priority, Reason, Report, Screening, utcnow
 
 _PRIORITIES = list(Priority)
@@ -54,13 +53,6 @@ class GroupSignal:
 
     key: str
     count: int
-
-
-@dataclass(frozen=True)
-class Sla:
-    policies: tuple[str, ...]
-    first_response_due: datetime
-    resolution_due: datetime
 
 
 @dataclass(frozen=True)
@@ -386,148 +378,9 @@ def _safety_reason(detection: Detection) -> Reason:
     )
 
 
-def compute_sla(
-    ruleset: RuleSet,
-    *,
-    priority: Priority,
-    category: str,
-    rule_policy: str | None,
-    start: datetime,
-) -> Sla:
-    sla = ruleset.spec.sla
-    names = [sla.by_priority[priority]]
-    if rule_policy is not None:
-        names.append(rule_policy)
-    if category in sla.by_category:
-        names.append(sla.by_category[category])
-    return sla_of_policies(ruleset, names, start=start)
-
-
-def sla_of_policies(ruleset: RuleSet, names: Sequence[str], *, start: datetime) -> Sla:
-    """Every named policy applies from ``start``; the earliest deadline of each kind wins."""
-    names = list(dict.fromkeys(names))
-    first: list[datetime] = []
-    resolution: list[datetime] = []
-    for name in names:
-        first_response, resolve, calendar = ruleset.policy_timings(name)
-        first.append(due_at(start, first_response, calendar=calendar))
-        resolution.append(due_at(start, resolve, calendar=calendar))
-    return Sla(policies=tuple(names), first_response_due=min(first), resolution_due=min(resolution))
-
-
-def carried_sla_policies(
-    ruleset: RuleSet,
-    *,
-    policies: Sequence[str],
-    previous_priority: Priority,
-    previous_category: str,
-    category: str,
-) -> list[str]:
-    """The SLA policies of a stored decision that still bind after its priority or category
-    changes (an override, a surge raise): all of them except the previous priority's own
-    clock, and, when the category changes, the previous category's clock unless it is
-    statutory (a notice received is still a notice). A rule's ``sla_policy`` stays. Names
-    the active rules no longer define are dropped: they cannot be timed."""
-    sla = ruleset.spec.sla
-    dropped = {sla.by_priority.get(previous_priority)}
-    old_category_clock = sla.by_category.get(previous_category)
-    if (
-        category != previous_category
-        and old_category_clock is not None
-        and old_category_clock in sla.policies
-        and not sla.policies[old_category_clock].statutory
-    ):
-        dropped.add(old_category_clock)
-    return [name for name in policies if name not in dropped and name in sla.policies]
-
-
-def sla_after_change(
-    ruleset: RuleSet,
-    *,
-    policies: Sequence[str],
-    previous_priority: Priority,
-    previous_category: str,
-    priority: Priority,
-    category: str,
-    start: datetime,
-) -> Sla:
-    """Deadlines after a decision's priority or category changed, from its original
-    ``start``: the new priority's and category's clocks and every policy still carried
-    from the decision (:func:`carried_sla_policies`); the earliest deadline of each kind
-    wins, so a change never drops a stricter clock the decision carried by rule."""
-    sla = ruleset.spec.sla
-    names = [sla.by_priority[priority]]
-    if category in sla.by_category:
-        names.append(sla.by_category[category])
-    names += carried_sla_policies(
-        ruleset,
-        policies=policies,
-        previous_priority=previous_priority,
-        previous_category=previous_category,
-        category=category,
-    )
-    return sla_of_policies(ruleset, names, start=start)
-
-
-def surge_window(ruleset: RuleSet) -> timedelta:
-    return parse_duration(ruleset.spec.grouping.surge_window)
-
-
 def less_urgent_than(priority: Priority) -> list[Priority]:
     """The priorities below ``priority`` (P3 and P4 for P2)."""
     return _PRIORITIES[_PRIORITIES.index(priority) + 1 :]
-
-
-@dataclass(frozen=True)
-class SurgeRaise:
-    """An earlier decision of a surging group, raised to the surge priority."""
-
-    priority: Priority
-    tags: tuple[str, ...]
-    reason: Reason
-    sla: Sla
-
-
-def surge_raise(
-    ruleset: RuleSet,
-    *,
-    priority: Priority,
-    category: str,
-    tags: Sequence[str],
-    policies: Sequence[str],
-    received_at: datetime,
-    group: GroupSignal,
-    trigger_ticket_id: str,
-) -> SurgeRaise | None:
-    """How a decision made before its group surged changes once it does: its priority rises
-    to the surge priority (the surge sets nothing else), it is tagged ``surge``, and its SLA
-    is recomputed from its receipt, keeping the stricter clocks it carried by rule. None
-    when the group is below the threshold or the decision is already as urgent."""
-    grouping = ruleset.spec.grouping
-    if group.count < grouping.surge_threshold or priority not in less_urgent_than(
-        grouping.surge_priority
-    ):
-        return None
-    raised = grouping.surge_priority
-    reason = Reason(
-        rule="grouping.surge",
-        detail=(
-            f"{group.count} reports about this subject within {grouping.surge_window} "
-            f"(threshold {grouping.surge_threshold}); report {trigger_ticket_id} crossed it "
-            f"after this ticket was decided: priority {priority.value} -> {raised.value}"
-        ),
-        evidence=[group.key],
-    )
-    sla = sla_after_change(
-        ruleset,
-        policies=policies,
-        previous_priority=priority,
-        previous_category=category,
-        priority=raised,
-        category=category,
-        start=received_at,
-    )
-    return SurgeRaise(priority=raised, tags=tuple(sorted({*tags, "surge"})), reason=reason, sla=sla)
 
 
 def classify(

@@ -1,8 +1,16 @@
-"""Group keys: reports about the same subject share one, whichever channel they came from."""
+"""Group keys (reports about the same subject share one, whichever channel they came from)
+and surges: how a decision made before its group surged is raised once it does."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from shared.events import ReportSubject
+from services.triage.deadlines import Sla, sla_after_change
+from services.triage.domain import GroupSignal, less_urgent_than
+from services.triage.rules import RuleSet
+from services.triage.sla import parse_duration
+from shared.events import Priority, Reason, ReportSubject
 
 _ACCOUNT_TYPES = frozenset({"account", "user", "profile", "member", "channel", "page"})
 _CONTENT_TYPES = frozenset(
@@ -62,3 +70,59 @@ def group_key(subject: ReportSubject) -> str | None:
         if normalised is not None:
             return f"url:{normalised}"
     return None
+
+
+def surge_window(ruleset: RuleSet) -> timedelta:
+    return parse_duration(ruleset.spec.grouping.surge_window)
+
+
+@dataclass(frozen=True)
+class SurgeRaise:
+    """An earlier decision of a surging group, raised to the surge priority."""
+
+    priority: Priority
+    tags: tuple[str, ...]
+    reason: Reason
+    sla: Sla
+
+
+def surge_raise(
+    ruleset: RuleSet,
+    *,
+    priority: Priority,
+    category: str,
+    tags: Sequence[str],
+    policies: Sequence[str],
+    received_at: datetime,
+    group: GroupSignal,
+    trigger_ticket_id: str,
+) -> SurgeRaise | None:
+    """How a decision made before its group surged changes once it does: its priority rises
+    to the surge priority (the surge sets nothing else), it is tagged ``surge``, and its SLA
+    is recomputed from its receipt, keeping the stricter clocks it carried by rule. None
+    when the group is below the threshold or the decision is already as urgent."""
+    grouping = ruleset.spec.grouping
+    if group.count < grouping.surge_threshold or priority not in less_urgent_than(
+        grouping.surge_priority
+    ):
+        return None
+    raised = grouping.surge_priority
+    reason = Reason(
+        rule="grouping.surge",
+        detail=(
+            f"{group.count} reports about this subject within {grouping.surge_window} "
+            f"(threshold {grouping.surge_threshold}); report {trigger_ticket_id} crossed it "
+            f"after this ticket was decided: priority {priority.value} -> {raised.value}"
+        ),
+        evidence=[group.key],
+    )
+    sla = sla_after_change(
+        ruleset,
+        policies=policies,
+        previous_priority=priority,
+        previous_category=category,
+        priority=raised,
+        category=category,
+        start=received_at,
+    )
+    return SurgeRaise(priority=raised, tags=tuple(sorted({*tags, "surge"})), reason=reason, sla=sla)

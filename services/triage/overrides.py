@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.triage import store
-from services.triage.domain import safety_routing, sla_after_change
+from services.triage.deadlines import sla_after_change
+from services.triage.domain import safety_routing
 from services.triage.rules import SAFETY_CATEGORIES, RuleSet
 from shared.bus import Bus, Outgoing
 from shared.db import Database, aware

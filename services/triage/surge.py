@@ -12,13 +12,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.triage import store
 from services.triage.decisions import Outcome
-from services.triage.domain import (
-    GroupSignal,
-    SurgeRaise,
-    less_urgent_than,
-    surge_raise,
-    surge_window,
-)
+from services.triage.domain import GroupSignal, less_urgent_than
+from services.triage.grouping import SurgeRaise, surge_raise, surge_window
 from services.triage.rules import RuleSet
 from shared.db import Database, aware
 from shared.events import (

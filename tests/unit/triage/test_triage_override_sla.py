@@ -4,7 +4,7 @@ rule (which policies survive a change) and the override API."""
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from services.triage.domain import carried_sla_policies, sla_after_change
+from services.triage.deadlines import carried_sla_policies, sla_after_change
 from services.triage.rules import RuleSet, parse_rules
 from shared.events import Priority
 from tests.support.helpers import RESPONDER_KEY, bearer

@@ -10,7 +10,8 @@ from sqlmodel import col, select
 
 from services.triage import store
 from services.triage.decisions import Outcome
-from services.triage.domain import GroupSignal, less_urgent_than, surge_raise
+from services.triage.domain import GroupSignal, less_urgent_than
+from services.triage.grouping import surge_raise
 from services.triage.overrides import publish_pending_overrides
 from services.triage.rules import RuleSet, parse_rules
 from services.triage.surge import surge_raise_id, surging_groups
