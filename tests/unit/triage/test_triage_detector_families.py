@@ -10,7 +10,8 @@ import pytest
 
 from services.triage.detectors import PhraseMatcher, compile_phrase, detect, normalise
 from services.triage.domain import SAFETY_REVIEW_QUEUE, classify
-from services.triage.evaluate import load, main, predict, predict_tiered
+from services.triage.evaluate import main
+from services.triage.quality import load, predict, predict_tiered
 from services.triage.rules import RulesError
 from shared.events import Priority, Report
 from tests.support.rules import with_rules

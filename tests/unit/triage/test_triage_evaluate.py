@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from services.triage.evaluate import DEFAULT_SET, load, main, predict, report, score
+from services.triage.evaluate import main
+from services.triage.quality import DEFAULT_SET, load, predict, score
+from services.triage.quality_report import report
 from services.triage.rules import SAFETY_CATEGORIES
 
 HELDOUT = DEFAULT_SET.parent / "triage_heldout.jsonl"

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from services.intake.domain import DEFAULT_SAFETY_SCREENING, PayloadFormat
-from services.triage.evaluate import (
+from services.triage.evaluate import main
+from services.triage.quality import (
     KIND_SCREENING,
     Breakdown,
     Decided,
@@ -17,7 +18,6 @@ from services.triage.evaluate import (
     category_paging,
     explicit_threats,
     load,
-    main,
     targets,
 )
 from services.triage.rules import SAFETY_CATEGORIES
