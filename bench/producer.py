@@ -13,7 +13,7 @@ from pathlib import Path
 
 from aiokafka import AIOKafkaProducer
 
-from shared.bus import KafkaBus
+from shared.kafka_bus import KafkaBus
 
 MESSAGES = 20_000
 IN_FLIGHT = 200

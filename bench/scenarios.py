@@ -20,8 +20,8 @@ from aiokafka.admin import AIOKafkaAdminClient
 from sqlalchemy.engine import make_url
 
 from bench.procs import Proc, spawn, wait_ready
-from shared.bus import delete_kafka_topics, ensure_kafka_topics
 from shared.events import Report, TicketReceivedData, TicketReceivedV1, decode_event, utcnow
+from shared.kafka_bus import delete_kafka_topics, ensure_kafka_topics
 from shared.topics import ALL_TOPICS, TICKETS_RECEIVED, dlq
 
 CHANNEL_TOKEN = "bench-token-" + secrets.token_hex(8)

@@ -13,7 +13,7 @@ import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 
-from shared.bus import delete_kafka_topics, ensure_kafka_topics
+from shared.kafka_bus import delete_kafka_topics, ensure_kafka_topics
 from shared.topics import ALL_TOPICS, dlq
 
 IN_CI = os.environ.get("CI", "").lower() == "true"

@@ -8,18 +8,10 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy.exc import DBAPIError
 
-from shared.bus import (
-    Bus,
-    BusUnavailableError,
-    Consumer,
-    InProcessBus,
-    KafkaBus,
-    Message,
-    Outgoing,
-    ensure_kafka_topics,
-)
+from shared.bus import Bus, BusUnavailableError, Consumer, InProcessBus, Message, Outgoing
 from shared.consume import ConsumeLoop, Delivery
 from shared.events import TicketReceivedV1
+from shared.kafka_bus import KafkaBus, ensure_kafka_topics
 from shared.observability import ServiceMetrics
 from shared.topics import TICKETS_RECEIVED, dlq
 from tests.events import received

@@ -13,8 +13,8 @@ from aiokafka import AIOKafkaConsumer
 
 from services.metrics.main import create_app
 from services.metrics.settings import MetricsSettings
-from shared.bus import KafkaBus
 from shared.events import Priority, TrendDetectedV1, decode_event
+from shared.kafka_bus import KafkaBus
 from shared.topics import ESCALATIONS, TICKETS_RECEIVED, TICKETS_TRIAGED, TRENDS
 from tests.conftest import PostgresDatabases
 from tests.support.helpers import (

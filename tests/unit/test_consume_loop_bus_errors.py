@@ -7,8 +7,9 @@ from collections.abc import Sequence
 import pytest
 from aiokafka.errors import IllegalStateError, KafkaConnectionError
 
-from shared.bus import BusUnavailableError, Consumer, InProcessBus, KafkaConsumer, Message
+from shared.bus import BusUnavailableError, Consumer, InProcessBus, Message
 from shared.consume import ConsumeLoop, Delivery
+from shared.kafka_bus import KafkaConsumer
 from shared.observability import ServiceMetrics
 from shared.topics import TICKETS_RECEIVED
 from tests.events import received
