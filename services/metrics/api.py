@@ -9,13 +9,13 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from services.metrics import store
-from services.metrics.domain import (
+from services.metrics.state import MetricsStateDep
+from services.metrics.timeline import (
     TimelineEvent,
     categories_on_timeline,
     milestone_durations,
     timeline,
 )
-from services.metrics.state import MetricsStateDep
 from shared.db import aware
 from shared.events import TrendDetectedV1
 from shared.problems import ProblemError

@@ -8,16 +8,14 @@ from services.metrics.domain import (
     CounterIncrement,
     EscalationGauges,
     OpenEscalation,
-    TimelineEvent,
     decode_labels,
     encode_labels,
     escalation_gauges,
     facts_of,
     increments_for,
-    milestone_durations,
     observation_for,
-    timeline,
 )
+from services.metrics.timeline import TimelineEvent, milestone_durations, timeline
 from shared.events import Priority
 from tests.support.metrics_events import T0, escalation, received, triaged
 
