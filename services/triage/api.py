@@ -22,8 +22,9 @@ from services.triage.overrides import (
     override_ticket,
     publish_from_outbox,
 )
-from services.triage.rules import RulesError, RulesFile, parse_rules, rules_text_of
+from services.triage.rules import RulesError, parse_rules, rules_text_of
 from services.triage.rules_manager import ActiveRules, RulesManager
+from services.triage.rules_schema import RulesFile
 from services.triage.simulate import StoredReport, simulate
 from services.triage.state import TriageState, TriageStateDep
 from shared.auth import Principal

@@ -29,13 +29,8 @@ from typing import Any
 from services.triage.classifier import SafetyModel, shipped_model
 from services.triage.deadlines import Sla, compute_sla
 from services.triage.detectors import Detection, NormalisedText, detect, normalise
-from services.triage.rules import (
-    SAFETY_CATEGORIES,
-    SEVERITY_RANK,
-    CompiledRule,
-    RuleSet,
-    builtin_rules,
-)
+from services.triage.rules import SAFETY_CATEGORIES, CompiledRule, RuleSet, builtin_rules
+from services.triage.rules_schema import SEVERITY_RANK
 from shared.events import Priority, Reason, Report, Screening, utcnow
 
 _PRIORITIES = list(Priority)
