@@ -126,7 +126,8 @@ def _db_history(arguments: argparse.Namespace) -> int:
 
 def _db_check(arguments: argparse.Namespace) -> int:
     """Models and migrations agree: a database migrated to head has nothing to autogenerate."""
-    from shared.migrations import schema_differences, scratch_sqlite_url, upgrade
+    from shared.migration_authoring import scratch_sqlite_url
+    from shared.migrations import schema_differences, upgrade
 
     failed = False
     for service in _db_services(arguments):
@@ -148,7 +149,7 @@ def _db_check(arguments: argparse.Namespace) -> int:
 
 
 def _db_revision(arguments: argparse.Namespace) -> int:
-    from shared.migrations import create_revision
+    from shared.migration_authoring import create_revision
 
     service = cast(ServiceName, arguments.service)
     path = create_revision(service, message=arguments.message, url=arguments.database_url)

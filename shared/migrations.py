@@ -14,26 +14,20 @@ worker thread. Alembic's ``context`` is process-global, so runs are serialised b
 import asyncio
 import importlib
 import logging
-import shutil
-import subprocess
-import sys
-import tempfile
 import threading
-import zlib
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from alembic import command, context
+from alembic import command
 from alembic.autogenerate import compare_metadata, produce_migrations
 from alembic.autogenerate.api import AutogenContext
 from alembic.config import Config
 from alembic.operations import Operations, ops
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, MetaData, Table, event, inspect, pool, text
+from sqlalchemy import Connection, MetaData, Table, event, inspect, pool
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.types import TypeDecorator
@@ -46,7 +40,8 @@ logger = logging.getLogger(__name__)
 SERVICES_WITH_DATABASE: tuple[ServiceName, ...] = ("triage", "escalation", "metrics")
 
 _SERVICES_DIR = Path(__file__).resolve().parent.parent / "services"
-_LOCK = threading.Lock()
+# Alembic keeps its configuration in module globals: one command at a time per process.
+MIGRATION_LOCK = threading.Lock()
 _DRIFT_CHECKED: set[str] = set()
 T = TypeVar("T")
 
@@ -122,7 +117,7 @@ class _AllTables:
 _ALL_TABLES = _AllTables()
 
 
-def _context_options(service: ServiceName) -> dict[str, Any]:
+def context_options(service: ServiceName) -> dict[str, Any]:
     tables = service_tables(service)
     names = {table.name for table in tables}
 
@@ -145,54 +140,10 @@ def _context_options(service: ServiceName) -> dict[str, Any]:
     }
 
 
-def _advisory_lock_key(service: ServiceName) -> int:
-    return zlib.crc32(f"vigil-migrations-{service}".encode())
-
-
-def run_env() -> None:
-    """The body of every ``services/<service>/migrations/env.py``."""
-    config = context.config
-    service: ServiceName = config.attributes["vigil_service"]
-    url: str = config.attributes["database_url"]
-    options = _context_options(service)
-    if context.is_offline_mode():
-        context.configure(url=url, literal_binds=True, **options)
-        with context.begin_transaction():
-            context.run_migrations()
-        return
-
-    def migrate(connection: Connection) -> None:
-        if connection.dialect.name == "postgresql":
-            # Replicas migrating at once (VIGIL_DB_AUTO_MIGRATE=true) take turns; the lock
-            # is held until this transaction commits, so the next one finds it done.
-            connection.execute(
-                text("SELECT pg_advisory_xact_lock(:key)"), {"key": _advisory_lock_key(service)}
-            )
-        context.configure(connection=connection, **options)
-        with context.begin_transaction():
-            context.run_migrations()
-
-    shared: Connection | None = config.attributes.get("connection")
-    if shared is not None:  # called by the functions below, inside their transaction
-        migrate(shared)
-        return
-
-    async def run() -> None:
-        engine = _engine(url)
-        try:
-            async with engine.connect() as connection:
-                await connection.run_sync(migrate)
-                await connection.commit()
-        finally:
-            await engine.dispose()
-
-    asyncio.run(run())
-
-
 # --- operations --------------------------------------------------------------------------
 
 
-def _engine(url: str) -> AsyncEngine:
+def engine_for(url: str) -> AsyncEngine:
     """A short-lived engine; a SQLite file's directory is created, as the services do."""
     url = normalise_database_url(url)
     parsed = make_url(url)
@@ -215,7 +166,7 @@ def _engine(url: str) -> AsyncEngine:
 
 def _with_connection(url: str, work: Callable[[Connection], T]) -> T:
     async def run() -> T:
-        engine = _engine(url)
+        engine = engine_for(url)
         try:
             async with engine.connect() as connection:
                 result = await connection.run_sync(work)
@@ -235,7 +186,7 @@ def _current_on(connection: Connection, service: ServiceName) -> str | None:
 
 
 def _differences_on(connection: Connection, service: ServiceName) -> list[Any]:
-    options = _context_options(service)
+    options = context_options(service)
     target = options.pop("target_metadata")
     migration = MigrationContext.configure(connection, opts=options)
     return list(compare_metadata(migration, target))
@@ -301,7 +252,7 @@ def _catch_up_additively(connection: Connection, service: ServiceName) -> list[s
     """A database an older, pre-migrations Vigil created (``create_all`` at start-up) lacks
     what was added since: tables, nullable columns, indexes. When that is *all* that differs,
     add it, so the schema can be adopted; anything else is left for the caller to refuse."""
-    options = _context_options(service)
+    options = context_options(service)
     target = options.pop("target_metadata")
     migration = MigrationContext.configure(connection, opts=options)
     upgrade_ops = produce_migrations(migration, target).upgrade_ops
@@ -376,7 +327,7 @@ def schema_differences(service: ServiceName, *, url: str) -> list[Any]:
 
 def upgrade(service: ServiceName, *, url: str, revision: str = "head") -> None:
     """Apply migrations (see :func:`_upgrade_on`), in one connection and transaction."""
-    with _LOCK:
+    with MIGRATION_LOCK:
         _with_connection(
             url,
             lambda connection: _upgrade_on(connection, service, url=url, revision=revision),
@@ -403,61 +354,18 @@ def _upgrade_and_check(service: ServiceName, *, url: str) -> None:
                 },
             )
 
-    with _LOCK:
+    with MIGRATION_LOCK:
         _with_connection(url, work)
 
 
 def downgrade(service: ServiceName, *, url: str, revision: str) -> None:
-    with _LOCK:
+    with MIGRATION_LOCK:
         command.downgrade(alembic_config(service, url=url), revision)
 
 
 def history(service: ServiceName) -> list[str]:
     script = ScriptDirectory.from_config(alembic_config(service))
     return [f"{rev.revision}: {rev.doc}" for rev in reversed(list(script.walk_revisions()))]
-
-
-@contextmanager
-def scratch_sqlite_url() -> Iterator[str]:
-    with tempfile.TemporaryDirectory(prefix="vigil-migrations-") as directory:
-        yield f"sqlite+aiosqlite:///{Path(directory) / 'scratch.db'}"
-
-
-def _next_revision_id(service: ServiceName) -> str:
-    script = ScriptDirectory.from_config(alembic_config(service))
-    return f"{service}_{len(list(script.walk_revisions())) + 1:04d}"
-
-
-def create_revision(service: ServiceName, *, message: str, url: str | None = None) -> Path | None:
-    """Autogenerate the next migration from the difference between the models and the
-    schema at head: of ``url`` when given, else of a scratch SQLite database migrated to
-    head. Returns the new file, or None when models and migrations already agree."""
-    with scratch_sqlite_url() as scratch:
-        target = url or scratch
-        upgrade(service, url=target)
-        if not schema_differences(service, url=target):
-            return None
-        with _LOCK:
-            written = command.revision(
-                alembic_config(service, url=target),
-                message=message,
-                autogenerate=True,
-                rev_id=_next_revision_id(service),
-            )
-    assert written is not None
-    assert not isinstance(written, list)
-    path = Path(written.path)
-    _tidy(path)
-    return path
-
-
-def _tidy(path: Path) -> None:
-    """Apply the project's formatter to a generated script, when ruff is installed."""
-    ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
-    if not Path(ruff).exists():
-        return
-    for arguments in (["format"], ["check", "--fix"]):
-        subprocess.run([ruff, *arguments, "--quiet", str(path)], check=False, capture_output=True)
 
 
 # --- start-up ----------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""Alembic environment: everything is in shared.migrations.run_env."""
+"""Alembic environment: everything is in shared.migration_env.run_env."""
 
-from shared.migrations import run_env
+from shared.migration_env import run_env
 
 run_env()
