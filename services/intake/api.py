@@ -1,4 +1,5 @@
-"""Intake routes: accept a webhook, answer 202 only once the broker has every event."""
+"""Intake routes: accept a webhook, answer 202 (Slack: 200) only once the broker has every
+event."""
 
 import logging
 from collections.abc import Mapping
@@ -16,6 +17,7 @@ from starlette.types import Message
 
 from services.intake import adapters
 from services.intake.domain import (
+    URLENCODED,
     Channel,
     accepted_content_types,
     authenticate,
@@ -158,10 +160,13 @@ async def read_form(request: Request, body: bytes) -> dict[str, str]:
         raise invalid_payload([{"field": "body", "message": "not a valid form body"}]) from error
 
 
+def media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
 def check_content_type(channel: Channel, request: Request) -> None:
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     accepted = accepted_content_types(channel.config.format)
-    if content_type not in accepted:
+    if media_type(request) not in accepted:
         raise ProblemError(
             status=415,
             title="Unsupported media type",
@@ -374,9 +379,69 @@ async def receive_webhook(request: Request) -> JSONResponse:
         )
     except ProblemError as problem:
         webhooks.inc(channel.name, OUTCOMES.get(problem.status, "rejected"))
+        if channel.config.format == "slack":
+            reply = slack_refusal(problem, slash_command=media_type(request) == URLENCODED)
+            if reply is not None:
+                return reply
         raise
     webhooks.inc(channel.name, outcome)
     return response
+
+
+# --- Slack ------------------------------------------------------------------------------
+
+SLACK_ACKNOWLEDGEMENT = "Thanks — report received as ticket {ticket_id}."
+SLACK_USAGE = (
+    "Tell us what happened: `{command} <what happened>` (for example `{command} someone "
+    "in #general keeps sending me threats`). Nothing was recorded; only you can see this."
+)
+SLACK_NOT_RECORDED = {
+    429: "Too many reports are arriving right now, so yours was not recorded. Please send "
+    "it again in {retry_after} seconds.",
+    503: "Your report could not be confirmed just now, so it may not have been recorded. "
+    "Please send it again in {retry_after} seconds.",
+}
+_SLACK_NO_RETRY = {413, 415, 422}
+
+
+def ephemeral(text: str, *, headers: dict[str, str] | None = None) -> JSONResponse:
+    """A slash command's reply, which only the user who sent the command sees."""
+    return JSONResponse({"response_type": "ephemeral", "text": text}, headers=headers)
+
+
+def slack_answer(
+    channel: Channel,
+    parsed: adapters.Parsed,
+    reply: adapters.SlackReply,
+    *,
+    ticket_ids: list[str],
+    trace: str,
+) -> JSONResponse:
+    """Slack wants 200 (within 3 seconds) in its own shapes: the url_verification's
+    challenge, a slash command's ephemeral reply, or anything for an event."""
+    headers = {"traceparent": trace}
+    if reply.challenge is not None:
+        return JSONResponse({"challenge": reply.challenge}, headers=headers)
+    if reply.command is not None:
+        if not ticket_ids:
+            return ephemeral(SLACK_USAGE.format(command=reply.command), headers=headers)
+        return ephemeral(SLACK_ACKNOWLEDGEMENT.format(ticket_id=ticket_ids[0]), headers=headers)
+    body = accepted_body(channel=channel, parsed=parsed, ticket_ids=ticket_ids)
+    return JSONResponse(body, headers=headers)
+
+
+def slack_refusal(problem: ProblemError, *, slash_command: bool) -> JSONResponse | None:
+    """What a refused Slack request is answered instead of the problem document, if
+    anything. A slash command that the rate limit or the broker kept from being recorded
+    tells its user so: Slack shows the user only a 200's text, and never retries a command
+    (Events API callbacks get the 429 or 503, which Slack retries with the same
+    ``event_id``). A payload Vigil will never take gets ``X-Slack-No-Retry``."""
+    if slash_command and problem.status in SLACK_NOT_RECORDED:
+        retry_after = (problem.headers or {}).get("Retry-After", "a few")
+        return ephemeral(SLACK_NOT_RECORDED[problem.status].format(retry_after=retry_after))
+    if problem.status in _SLACK_NO_RETRY:
+        problem.headers = {**(problem.headers or {}), "X-Slack-No-Retry": "1"}
+    return None
 
 
 PagerDutyApi = Literal["enqueue", "change"]
@@ -407,7 +472,11 @@ async def _receive(
     # After authentication: unauthenticated junk cannot use up a real sender's allowance.
     enforce_rate_limit(channel, state)
     check_content_type(channel, request)
-    form = await read_form(request, body) if channel.config.format == "email" else {}
+    payload_format = channel.config.format
+    reads_form = payload_format == "email" or (
+        payload_format == "slack" and media_type(request) == URLENCODED
+    )
+    form = await read_form(request, body) if reads_form else {}
     inbound = adapters.Inbound(headers=request.headers, body=body, form=form)
     try:
         parsed = adapters.parse(
@@ -438,6 +507,10 @@ async def _receive(
     if parsed.ignored:
         logger.info("webhook needs no action", extra={"channel": channel.name})
     ticket_ids = list(dict.fromkeys(event.subject for event in events))
+    outcome = "ignored" if parsed.ignored and not events else "accepted"
+    if parsed.slack is not None:
+        answer = slack_answer(channel, parsed, parsed.slack, ticket_ids=ticket_ids, trace=trace)
+        return answer, outcome
     response = JSONResponse(
         accepted_body(
             channel=channel,
@@ -448,4 +521,4 @@ async def _receive(
         status_code=202,
         headers={"traceparent": trace},
     )
-    return response, "ignored" if parsed.ignored and not events else "accepted"
+    return response, outcome

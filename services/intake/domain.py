@@ -28,7 +28,9 @@ from shared.events import (
 TICKET_NAMESPACE = uuid.UUID("5b0e3c9e-2f6d-4f0a-9a51-3f1c0d7a9e11")
 _NAMESPACE_BYTES = TICKET_NAMESPACE.bytes
 
-PayloadFormat = Literal["generic", "alertmanager", "pagerduty", "zendesk", "github", "email"]
+PayloadFormat = Literal[
+    "generic", "alertmanager", "pagerduty", "zendesk", "github", "email", "slack"
+]
 UpdateAction = Literal["acknowledged", "resolved", "closed", "edited"]
 
 # A channel's safety screening when channels.yaml sets none, by format. People write every
@@ -43,20 +45,25 @@ DEFAULT_SAFETY_SCREENING: dict[PayloadFormat, SafetyScreening] = {
     "zendesk": "full",
     "github": "full",
     "email": "full",
+    "slack": "full",
     "alertmanager": "definite_only",
     "pagerduty": "definite_only",
 }
 # A person writes every report of these formats; screening them less would let a threat
 # through unread, so channels.yaml may not turn it down for them. (``generic`` may carry a
 # monitoring tool's reports, so its channels may.)
-ALWAYS_FULLY_SCREENED: frozenset[PayloadFormat] = frozenset({"zendesk", "github", "email"})
+ALWAYS_FULLY_SCREENED: frozenset[PayloadFormat] = frozenset({"zendesk", "github", "email", "slack"})
 
 JSON_TYPES = frozenset({"application/json"})
-FORM_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
+URLENCODED = "application/x-www-form-urlencoded"
+FORM_TYPES = frozenset({"multipart/form-data", URLENCODED})
+# Slack's Events API posts JSON, its slash commands a URL-encoded form.
+SLACK_TYPES = frozenset({"application/json", URLENCODED})
+_CONTENT_TYPES: dict[PayloadFormat, frozenset[str]] = {"email": FORM_TYPES, "slack": SLACK_TYPES}
 
 
 def accepted_content_types(payload_format: PayloadFormat) -> frozenset[str]:
-    return FORM_TYPES if payload_format == "email" else JSON_TYPES
+    return _CONTENT_TYPES.get(payload_format, JSON_TYPES)
 
 
 # --- configuration ----------------------------------------------------------------------
@@ -134,6 +141,15 @@ class ChannelConfig(_Strict):
     def _routing_key_only_for_pagerduty(self) -> Self:
         if self.auth.type == "routing_key" and self.format != "pagerduty":
             raise ValueError("auth type 'routing_key' is only for the 'pagerduty' format")
+        return self
+
+    @model_validator(mode="after")
+    def _slack_signs_its_requests(self) -> Self:
+        if self.format == "slack" and self.auth.type != "slack":
+            raise ValueError(
+                "format 'slack' takes auth type 'slack': Slack signs its requests with the "
+                "app's signing secret and sends no other credentials"
+            )
         return self
 
     @model_validator(mode="after")

@@ -41,7 +41,8 @@ REQUEST_BODY: dict[str, Any] = {
     "description": (
         "The body depends on the channel's format (see the README): `generic` is the "
         "schema below; `alertmanager`, `pagerduty`, `zendesk` and `github` take those "
-        "tools' own JSON webhooks; `email` takes an inbound-parse form."
+        "tools' own JSON webhooks; `email` takes an inbound-parse form; `slack` takes "
+        "Slack's Events API callbacks (JSON) and slash commands (a URL-encoded form)."
     ),
     "content": {
         "application/json": {"schema": sender_report_schema()},
@@ -190,6 +191,118 @@ PAGERDUTY_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: _problem("Unknown channel, or not a channel of format `pagerduty`"),
 }
 
+# --- Slack: Events API and slash commands ----------------------------------------------
+
+SLACK_ANSWER_SCHEMAS: list[dict[str, Any]] = [
+    {
+        "type": "object",
+        "title": "SlackChallenge",
+        "description": "The answer to a `url_verification`: its challenge.",
+        "required": ["challenge"],
+        "properties": {"challenge": {"type": "string"}},
+    },
+    {
+        "type": "object",
+        "title": "SlackEphemeral",
+        "description": "A slash command's reply, shown only to its user: the ticket it "
+        "opened, how to use the command (no text: nothing recorded), or, when the rate limit "
+        "or the broker kept the report from being recorded, that it should be sent again.",
+        "required": ["response_type", "text"],
+        "properties": {"response_type": {"const": "ephemeral"}, "text": {"type": "string"}},
+    },
+]
+
+SLACK_EVENT_EXAMPLES: dict[str, Any] = {
+    "url_verification": {
+        "summary": "Slack checks the Request URL: answered with the challenge",
+        "value": {
+            "token": "Jhj5dZrVaK7ZwHHjRyZWjbDl",
+            "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+            "type": "url_verification",
+        },
+    },
+    "message": {
+        "summary": "A message a person posted: a report",
+        "value": {
+            "token": "XXYYZZ",
+            "team_id": "T0001",
+            "api_app_id": "A0001",
+            "type": "event_callback",
+            "event_id": "Ev0PV52K21",
+            "event_time": 1764072000,
+            "event": {
+                "type": "message",
+                "channel": "C2147483705",
+                "channel_type": "channel",
+                "user": "U2147483697",
+                "text": "Someone in <#C0GENERAL|general> keeps sending me threats",
+                "ts": "1764072000.000100",
+                "event_ts": "1764072000.000100",
+            },
+        },
+    },
+}
+
+SLACK_COMMAND_EXAMPLES: dict[str, Any] = {
+    "report": {
+        "summary": "/report <what happened>: a report, answered with its ticket id",
+        "value": {
+            "team_id": "T0001",
+            "team_domain": "example",
+            "channel_id": "C2147483705",
+            "channel_name": "general",
+            "user_id": "U2147483697",
+            "command": "/report",
+            "text": "Someone keeps posting scam links in #general",
+            "api_app_id": "A0001",
+            "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+        },
+    },
+}
+
+
+def slack_events_schema() -> dict[str, Any]:
+    """Slack's Events API callback: ``challenge`` is required for ``url_verification``,
+    ``event_id`` and ``event`` for ``event_callback``; other types are acknowledged."""
+    from services.intake import adapters
+
+    schema = _model_schema(adapters.SlackEventsPayload)
+    schema["allOf"] = [
+        {
+            "if": {"properties": {"type": {"const": "url_verification"}}, "required": ["type"]},
+            "then": {"required": ["challenge"], "properties": {"challenge": {"type": "string"}}},
+        },
+        {
+            "if": {"properties": {"type": {"const": "event_callback"}}, "required": ["type"]},
+            "then": {
+                "required": ["event_id", "event"],
+                "properties": {"event_id": {"type": "string"}, "event": {"type": "object"}},
+            },
+        },
+    ]
+    return schema
+
+
+def slack_responses(accepted: dict[str, Any]) -> dict[str, Any]:
+    """Slack wants 200, in its own shapes: an event is answered as any channel's delivery
+    is (``Accepted``), a url_verification with its challenge, a slash command with an
+    ephemeral reply."""
+    accepted_schema = accepted["content"]["application/json"]["schema"]
+    answer = {
+        "description": "Slack's request handled: the url_verification's challenge, an "
+        "event's tickets (or why it needs no action), a slash command's ephemeral reply",
+        "content": {
+            "application/json": {
+                "schema": {
+                    "anyOf": [SLACK_ANSWER_SCHEMAS[0], accepted_schema, SLACK_ANSWER_SCHEMAS[1]]
+                }
+            }
+        },
+    }
+    responses = _responses(RESPONSES, accepted)
+    del responses["202"]
+    return {"200": answer, **responses}
+
 
 # --- the document: one operation per configured channel --------------------------------
 
@@ -257,6 +370,22 @@ def format_bodies() -> dict[str, dict[str, Any]]:
                 "application/x-www-form-urlencoded": {"schema": EMAIL_FORM_SCHEMA},
             },
         },
+        "slack": {
+            "required": True,
+            "description": "Slack's own requests: an Events API callback (JSON; a "
+            "`message` or `app_mention` a person wrote is a report) or a slash command "
+            "(`/report <what happened>`, a URL-encoded form).",
+            "content": {
+                "application/json": {
+                    "schema": slack_events_schema(),
+                    "examples": SLACK_EVENT_EXAMPLES,
+                },
+                "application/x-www-form-urlencoded": {
+                    "schema": _model_schema(adapters.SlackSlashCommand),
+                    "examples": SLACK_COMMAND_EXAMPLES,
+                },
+            },
+        },
     }
     return bodies
 
@@ -318,16 +447,18 @@ def _operation(
     content_types: list[str],
 ) -> dict[str, Any]:
     auth = channel.config.auth.type
+    slack = channel.config.format == "slack"
     operation: dict[str, Any] = {
         "tags": ["intake"],
         "summary": summary,
         "operationId": operation_id,
-        # PagerDuty's routes dedupe by dedup_key, never by an Idempotency-Key header.
+        # PagerDuty's routes dedupe by dedup_key and Slack by its event_id or trigger_id,
+        # never by an Idempotency-Key header.
         "parameters": [
             dict(parameter)
             for parameter in PARAMETERS[1:]
             if not (
-                operation_id.startswith("pagerduty_")
+                (operation_id.startswith("pagerduty_") or slack)
                 and parameter["in"] == "header"
                 and parameter["name"] == "idempotency-key"
             )
@@ -352,15 +483,10 @@ def _responses(table: dict[int | str, dict[str, Any]], accepted: dict[str, Any])
     return responses
 
 
-def channel_paths(
-    channels: dict[str, Any],
-    *,
-    accepted: dict[str, Any],
-    slack_bodies: dict[str, Any] | None = None,
-) -> dict[str, Any]:
+def channel_paths(channels: dict[str, Any], *, accepted: dict[str, Any]) -> dict[str, Any]:
     """One POST operation per configured channel, with its format's body and content types
     and its auth scheme; a pagerduty channel also has PagerDuty's two Events API routes."""
-    bodies = format_bodies() | (slack_bodies or {})
+    bodies = format_bodies()
     paths: dict[str, Any] = {}
     for name, channel in sorted(channels.items()):
         payload_format = channel.config.format
@@ -373,7 +499,9 @@ def channel_paths(
                 operation_id=f"webhook_{name.replace('-', '_')}",
                 summary=f"Report to channel {name!r} ({payload_format})",
                 body=body,
-                responses=_responses(RESPONSES, accepted),
+                responses=slack_responses(accepted)
+                if payload_format == "slack"
+                else _responses(RESPONSES, accepted),
                 extra_parameters=[dict(parameter) for parameter in extra],
                 content_types=content_types,
             )
@@ -400,9 +528,7 @@ def channel_paths(
     return paths
 
 
-def document_channels(
-    channels: dict[str, Any], *, slack_bodies: dict[str, Any] | None = None
-) -> Any:
+def document_channels(channels: dict[str, Any]) -> Any:
     """``customize_openapi`` for intake: the templated webhook routes give way to one
     documented operation per configured channel (a schema-valid request for a channel is
     one its format accepts), with each channel's security scheme."""
@@ -412,9 +538,7 @@ def document_channels(
         accepted = schema["paths"]["/v1/webhooks/{channel}"]["post"]["responses"]["202"]
         for path in templated:
             del schema["paths"][path]
-        schema["paths"].update(
-            channel_paths(channels, accepted=accepted, slack_bodies=slack_bodies)
-        )
+        schema["paths"].update(channel_paths(channels, accepted=accepted))
         used = {channel.config.auth.type for channel in channels.values()}
         schemes = schema.setdefault("components", {}).setdefault("securitySchemes", {})
         schemes.pop("bearer", None)  # intake has no API keys

@@ -14,6 +14,7 @@ from services.intake.adapters import Inbound, NewReport, Update
 from services.intake.channels import load_channels
 from services.intake.domain import (
     DEFAULT_SAFETY_SCREENING,
+    URLENCODED,
     ChannelConfig,
     PayloadFormat,
 )
@@ -124,6 +125,25 @@ def _github(action: str = "opened") -> Inbound:
     )
 
 
+SLACK_MESSAGE = {
+    "type": "event_callback",
+    "event_id": "Ev1",
+    "event": {
+        "type": "message",
+        "user": "U1",
+        "text": "They threaten me",
+        "ts": "1.2",
+        "channel": "C1",
+    },
+}
+SLACK_COMMAND = {
+    "command": "/report",
+    "text": "They threaten me",
+    "user_id": "U1",
+    "trigger_id": "t.1",
+}
+
+
 @pytest.mark.parametrize(
     ("payload_format", "inbound"),
     [
@@ -131,6 +151,8 @@ def _github(action: str = "opened") -> Inbound:
         ("zendesk", _json(samples.zendesk())),
         ("github", _github()),
         ("email", Inbound(headers={}, form=samples.email_form())),
+        ("slack", _json(SLACK_MESSAGE, **{"content-type": "application/json"})),
+        ("slack", Inbound(headers={"content-type": URLENCODED}, form=SLACK_COMMAND)),
     ],
 )
 def test_user_report_formats_are_all_prose_and_fully_screened(
@@ -192,11 +214,10 @@ def test_a_severity_too_long_for_the_event_is_clipped() -> None:
 
 
 def _config(payload_format: str, **extra: Any) -> ChannelConfig:
-    auth = (
-        {"type": "routing_key", "routing_keys": [{"env": "X"}]}
-        if payload_format == "pagerduty"
-        else {"type": "bearer", "tokens": [{"env": "X"}]}
-    )
+    auth = {
+        "pagerduty": {"type": "routing_key", "routing_keys": [{"env": "X"}]},
+        "slack": {"type": "slack", "secrets": [{"env": "X"}]},
+    }.get(payload_format, {"type": "bearer", "tokens": [{"env": "X"}]})
     return ChannelConfig.model_validate(
         {"name": "c", "format": payload_format, "auth": auth, **extra}
     )
@@ -209,6 +230,7 @@ def _config(payload_format: str, **extra: Any) -> ChannelConfig:
         ("zendesk", "full"),
         ("github", "full"),
         ("email", "full"),
+        ("slack", "full"),
         ("alertmanager", "definite_only"),
         ("pagerduty", "definite_only"),
     ],
@@ -225,7 +247,7 @@ def test_machine_and_generic_channels_may_set_any_screening(setting: str) -> Non
         assert _config(payload_format, safety_screening=setting).screening == setting
 
 
-@pytest.mark.parametrize("payload_format", ["zendesk", "github", "email"])
+@pytest.mark.parametrize("payload_format", ["zendesk", "github", "email", "slack"])
 @pytest.mark.parametrize("setting", ["definite_only", "off"])
 def test_channels_people_write_to_cannot_turn_screening_down(
     payload_format: str, setting: str
