@@ -24,14 +24,15 @@ from services.escalation.timers import fire_due_timers
 from shared.db import Database
 from shared.events import Priority, Reason, TicketTriagedData, TicketTriagedV1
 from tests.conftest import PostgresDatabases
-from tests.unit.escalation.helpers import (
+from tests.support.escalation import (
     WEBHOOK_SECRET,
     WEBHOOK_SECRET_ENV,
     FakeClock,
     running_receiver,
     write_escalation_config,
 )
-from tests.unit.helpers import API_KEYS_YAML, VIEWER_KEY, VIEWER_KEY_ENV, bearer, wait_until
+from tests.support.helpers import API_KEYS_YAML, VIEWER_KEY, VIEWER_KEY_ENV, bearer
+from tests.support.polling import wait_until
 
 pytestmark = pytest.mark.postgres
 

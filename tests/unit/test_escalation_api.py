@@ -31,13 +31,14 @@ from shared.events import (
 )
 from shared.topics import TICKETS_TRIAGED, TRENDS
 from shared.tracing import new_traceparent
-from tests.unit.escalation.helpers import (
+from tests.support.escalation import (
     WEBHOOK_SECRET,
     WEBHOOK_SECRET_ENV,
     FakeClock,
     write_escalation_config,
 )
-from tests.unit.helpers import PROBLEM_JSON, bearer, wait_until
+from tests.support.helpers import PROBLEM_JSON, bearer
+from tests.support.polling import wait_until
 
 KEYS = {
     "viewer": "k-viewer",

@@ -1,36 +1,21 @@
 """Hostile requests on the triage, escalation and metrics APIs: a body is neither read before
 the key is checked nor past the limit; NUL characters and out-of-range times are 4xx."""
 
-import contextlib
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
-import httpx
 import pytest
-from fastapi import FastAPI
 
-from services.escalation.main import create_app as create_escalation_app
 from services.escalation.opening import open_for_ticket
-from services.escalation.settings import EscalationSettings
 from services.escalation.state import EscalationState
-from services.metrics.main import create_app as create_metrics_app
-from services.metrics.settings import MetricsSettings
-from services.triage.main import create_app as create_triage_app
 from services.triage.settings import TriageSettings
-from shared.bus import InProcessBus
 from shared.events import Priority, Reason, TicketTriagedData, TicketTriagedV1
-from shared.service import ServiceState
 from shared.settings import VigilSettings
-from tests.unit.escalation.helpers import (
-    WEBHOOK_SECRET,
-    WEBHOOK_SECRET_ENV,
-    write_escalation_config,
-)
-from tests.unit.helpers import PROBLEM_JSON, RESPONDER_KEY, VIEWER_KEY, bearer
+from tests.support.apps import NUL_REQUESTS, SERVICES, Service, running, running_app
+from tests.support.escalation import WEBHOOK_SECRET, WEBHOOK_SECRET_ENV
+from tests.support.helpers import RESPONDER_KEY, VIEWER_KEY, assert_problem, bearer
 
-Service = Literal["triage", "escalation", "metrics"]
-SERVICES: list[Service] = ["triage", "escalation", "metrics"]
 MIB = 1 << 20
 
 # One route with a body per service (metrics has none: any POST will do, the guard runs
@@ -47,37 +32,6 @@ def webhook_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(WEBHOOK_SECRET_ENV, WEBHOOK_SECRET)
 
 
-@contextlib.asynccontextmanager
-async def running(
-    service: Service, settings_kwargs: dict[str, Any], **settings: Any
-) -> AsyncIterator[httpx.AsyncClient]:
-    async with running_app(service, settings_kwargs, **settings) as (client, _):
-        yield client
-
-
-@contextlib.asynccontextmanager
-async def running_app(
-    service: Service, settings_kwargs: dict[str, Any], **settings: Any
-) -> AsyncIterator[tuple[httpx.AsyncClient, ServiceState]]:
-    app: FastAPI
-    bus = InProcessBus()
-    if service == "triage":
-        app = create_triage_app(TriageSettings(**settings_kwargs, **settings), bus=bus)
-    elif service == "escalation":
-        write_escalation_config(settings_kwargs["config_dir"])
-        app = create_escalation_app(
-            EscalationSettings(**settings_kwargs, timer_interval_seconds=3600, **settings),
-            bus=bus,
-        )
-    else:
-        app = create_metrics_app(MetricsSettings(**settings_kwargs, **settings), bus=bus)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://guarded") as client:
-            yield client, app.state.vigil
-            app.state.vigil.consume_loop.request_stop()
-
-
 class CountingBody:
     """A streamed request body that counts the chunks the app pulled from it."""
 
@@ -90,14 +44,6 @@ class CountingBody:
         for _ in range(self.chunks):
             self.pulled += 1
             yield self.chunk
-
-
-def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM_JSON
-    body: dict[str, Any] = response.json()
-    assert body["status"] == status
-    return body
 
 
 # --- authentication before the body -------------------------------------------------------
@@ -233,19 +179,6 @@ async def test_operational_routes_need_no_key(settings_kwargs: dict[str, Any]) -
 
 
 # --- NUL characters -----------------------------------------------------------------------
-
-NUL_REQUESTS: list[tuple[Service, str, str]] = [
-    ("triage", "/v1/tickets/abc%00def", "path.ticket_id"),
-    ("triage", "/v1/tickets/abc%00/overrides", "path.ticket_id"),
-    ("triage", "/v1/rules/history?limit=1&x=%00", "query.x"),
-    ("escalation", "/v1/escalations/e%00", "path.escalation_id"),
-    ("escalation", "/v1/escalations?queue=q%00", "query.queue"),
-    ("escalation", "/v1/escalations?ticket_id=%00", "query.ticket_id"),
-    ("escalation", "/v1/oncall?schedule=primary%00", "query.schedule"),
-    ("escalation", "/v1/audit?actor=%00a", "query.actor"),
-    ("metrics", "/v1/tickets/t%00/timeline", "path.ticket_id"),
-    ("metrics", "/v1/trends?hours=1%00", "query.hours"),
-]
 
 
 @pytest.mark.parametrize(("service", "path", "parameter"), NUL_REQUESTS)
