@@ -5,14 +5,12 @@ on call, and the audit log. Every route needs an API key; restricted categories 
 import base64
 import binascii
 import json
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query
 
 from services.escalation import actions, outbox, store
-from services.escalation.config import EscalationConfig
 from services.escalation.domain import (
     Action,
     EscalationNotFoundError,
@@ -395,25 +393,3 @@ async def audit_log(
         ],
         next_cursor=str(page[-1].seq) if len(rows) > limit and page else None,
     )
-
-
-# --- OpenAPI ------------------------------------------------------------------------------
-
-
-def document_configuration(config: EscalationConfig) -> Callable[[dict[str, Any]], None]:
-    """The OpenAPI document names what the configuration allows, as strictly as the server
-    checks it: reassign ``to`` one of policies.yaml's users, ``schedule`` one of
-    schedules.yaml's (both are loaded once, at start-up)."""
-    users = sorted(user.name for user in config.policies.users)
-    schedules = sorted(schedule.name for schedule in config.schedules.schedules)
-
-    def customize(schema: dict[str, Any]) -> None:
-        reassign = schema.get("components", {}).get("schemas", {}).get("ReassignIn")
-        if reassign is not None and users:
-            reassign["properties"]["to"]["enum"] = users
-        oncall = schema["paths"].get("/v1/oncall", {}).get("get", {})
-        for parameter in oncall.get("parameters", []):
-            if parameter["name"] == "schedule" and schedules:
-                parameter["schema"]["enum"] = schedules
-
-    return customize

@@ -12,6 +12,7 @@ from services.escalation.config import load_config
 from services.escalation.domain import Clock
 from services.escalation.instruments import EscalationInstruments, RefreshOnScrape, refresh_gauges
 from services.escalation.notifiers import Sender
+from services.escalation.openapi import document_configuration
 from services.escalation.settings import EscalationSettings
 from services.escalation.state import EscalationState
 from shared.auth import ApiKeyRegistry
@@ -56,7 +57,7 @@ def create_app(
             make_batch_handler=consumer.make_batch_handler,
         ),
         background=[jobs.run_outbox_relay, jobs.run_timer_scheduler, jobs.run_notification_worker],
-        customize_openapi=api.document_configuration(config),
+        customize_openapi=document_configuration(config),
     )
     grace = timedelta(seconds=settings.timer_interval_seconds)
 

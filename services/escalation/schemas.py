@@ -14,25 +14,36 @@ from shared.db import aware
 
 MAX_SNOOZE = timedelta(hours=24)
 
-_RFC3339 = re.compile(r"(\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:)(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
+_RFC3339 = re.compile(
+    r"(?P<date>\d{4}-\d{2}-\d{2})[Tt](?P<hour>\d{2}):(?P<minute>\d{2}):(?P<second>\d{2})"
+    r"(?P<fraction>\.\d+)?(?P<offset>[Zz]|(?P<sign>[+-])(?P<off_hour>\d{2}):(?P<off_minute>\d{2}))"
+)
+_LAST_MINUTE_OF_THE_DAY = 23 * 60 + 59
+
+
+def _is_leap_second(match: re.Match[str]) -> bool:
+    """RFC 3339 allows second 60 only in the last minute of the day in UTC."""
+    minutes = int(match["hour"]) * 60 + int(match["minute"])
+    if match["sign"]:
+        offset = int(match["off_hour"]) * 60 + int(match["off_minute"])
+        minutes -= offset if match["sign"] == "+" else -offset
+    return minutes % (24 * 60) == _LAST_MINUTE_OF_THE_DAY
 
 
 def _rfc3339_only(value: Any) -> Any:
     """What the documented ``date-time`` format says and no more: pydantic alone would also
     take a Unix timestamp ("0"), a space for the T, or a time without seconds. A leap second
-    (":60", which RFC 3339 allows and Python's datetime cannot hold) is read as ":59". An
-    empty query value is how clients send null: no time given."""
-    if value == "":
-        return None
+    (23:59:60 UTC, which Python's datetime cannot hold) is read as 23:59:59."""
     if isinstance(value, int | float):
         raise ValueError("expected an RFC 3339 date-time string, not a number")
     if not isinstance(value, str):
         return value
     match = _RFC3339.fullmatch(value)
-    if match is None:
+    if match is None or (match["second"] == "60" and not _is_leap_second(match)):
         raise ValueError("expected an RFC 3339 date-time with an offset, e.g. 2026-12-04T09:00:00Z")
-    if match.group(2) == "60":
-        return f"{match.group(1)}59{match.group(3) or ''}{match.group(4)}"
+    if match["second"] == "60":
+        fraction = match["fraction"] or ""
+        return f"{match['date']}T{match['hour']}:{match['minute']}:59{fraction}{match['offset']}"
     return value
 
 

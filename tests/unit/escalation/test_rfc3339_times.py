@@ -17,7 +17,10 @@ TIMES: TypeAdapter[datetime | None] = TypeAdapter(OptionalRfc3339Datetime)
         ("2026-12-04T09:00:00Z", datetime(2026, 12, 4, 9, tzinfo=UTC)),
         ("2026-12-04t09:00:00.5+00:00", datetime(2026, 12, 4, 9, 0, 0, 500000, tzinfo=UTC)),
         ("2016-12-31T23:59:60Z", datetime(2016, 12, 31, 23, 59, 59, tzinfo=UTC)),  # leap second
-        ("", None),  # how a client sends null in a query
+        (
+            "2017-01-01T00:59:60+01:00",
+            datetime(2016, 12, 31, 23, 59, 59, tzinfo=UTC),
+        ),  # the same leap second, at an offset
     ],
 )
 def test_rfc3339_date_times_are_read(given: str, read: datetime | None) -> None:
@@ -25,7 +28,18 @@ def test_rfc3339_date_times_are_read(given: str, read: datetime | None) -> None:
 
 
 @pytest.mark.parametrize(
-    "given", ["0", "-1", "1733302800", "2026-12-04 09:00:00Z", "2026-12-04T09:00Z", "AAA", 0]
+    "given",
+    [
+        "0",
+        "-1",
+        "1733302800",
+        "2026-12-04 09:00:00Z",
+        "2026-12-04T09:00Z",
+        "2000-01-01T12:30:60Z",  # second 60 outside the day's last UTC minute
+        "",
+        "AAA",
+        0,
+    ],
 )
 def test_anything_else_is_refused(given: object) -> None:
     with pytest.raises(ValidationError, match="RFC 3339"):
