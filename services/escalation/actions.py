@@ -236,7 +236,8 @@ async def snooze(
                 after=snapshot(escalation),
             )
         )
-        session.add(reminder_timer(escalation, due=until))
+        # Until exactly the reminder already due then: that one timer serves both.
+        await store.add_timer_once(session, reminder_timer(escalation, due=until))
 
     return await _compare_and_set(
         session, escalation_id, watch=_HANDOVER_COLUMNS, decide=decide, record=record

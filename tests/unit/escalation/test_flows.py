@@ -227,6 +227,24 @@ async def test_reminders_while_acknowledged_and_snooze_pauses_them(
     assert await fire(db, config, clock, timedelta(hours=2)) == []
 
 
+async def test_a_snooze_until_the_pending_reminders_time_keeps_one_reminder(
+    db: Database, config: EscalationConfig, clock: FakeClock
+) -> None:
+    escalation = await open_for_ticket(db, triaged(), config=config, now=clock())
+    async with db.session() as session:
+        await apply_action(
+            session, escalation.id, action="ack", actor="bob", config=config, now=clock()
+        )
+        # The reminder after an acknowledgement is due in an hour: snooze until just then.
+        snoozed = await snooze(
+            session, escalation.id, until=clock() + timedelta(hours=1), actor="bob", now=clock()
+        )
+    assert snoozed.snoozed_until is not None
+    assert await fire(db, config, clock, timedelta(hours=1)) == [escalation.id]
+    reminders = [page for page in await pages(db, escalation.id) if page[2] == "reminder"]
+    assert len(reminders) == 1
+
+
 # --- SLA clocks -----------------------------------------------------------------------------
 
 
