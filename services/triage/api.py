@@ -366,7 +366,12 @@ async def override(
     )
     try:
         ticket, audit = await override_ticket(
-            session, ticket_id=ticket_id, change=change, ruleset=rules.active.ruleset, now=utcnow()
+            session,
+            ticket_id=ticket_id,
+            change=change,
+            ruleset=rules.active.ruleset,
+            now=utcnow(),
+            may_see=lambda categories: state.api_keys.restricted.may_see(principal, categories),
         )
     except TicketNotFoundError as error:  # one body for missing and hidden tickets
         raise _ticket_not_found() from error

@@ -2,7 +2,7 @@
 relay if the broker was down; the same relay re-sends surge raises)."""
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -89,9 +89,16 @@ async def override_ticket(
     change: OverrideRequestData,
     ruleset: RuleSet,
     now: datetime,
+    may_see: Callable[[Sequence[str]], bool],
 ) -> tuple[store.TriagedTicket, store.OverrideAudit]:
+    """``may_see`` judges every category the ticket ever had, read under the ticket's lock:
+    a reclassification racing this override cannot let a key outside a restricted
+    category's teams change (and so resolve) its ticket."""
     ticket = await store.lock_ticket(session, ticket_id)
     if ticket is None:
+        raise TicketNotFoundError("No triaged ticket has this id.")
+    overridden = await store.overridden_categories(session, [ticket_id])
+    if not may_see([ticket.category, *overridden.get(ticket_id, ())]):
         raise TicketNotFoundError("No triaged ticket has this id.")
     previous = TriageOverrideFrom(
         category=ticket.category,

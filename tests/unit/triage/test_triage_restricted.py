@@ -2,12 +2,15 @@
 outside the child-safety team exactly like a ticket that does not exist (404, same body),
 cannot be overridden by it, and stays out of its rule simulations."""
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from services.triage.overrides import OverrideRequestData, TicketNotFoundError, override_ticket
+from shared.events import Priority, utcnow
 from tests.support.helpers import RESPONDER_KEY, VIEWER_KEY, bearer
 from tests.support.polling import wait_until
 from tests.support.rules import default_document, dump
@@ -191,3 +194,32 @@ async def test_simulate_withholds_a_ticket_the_proposed_rules_would_restrict(
     assert refund not in outside.text
     assert [change["ticket_id"] for change in inside.json()["changes"]] == [refund]
     assert inside.json()["changes"][0]["to"]["category"] == "child_safety"
+
+
+async def test_the_override_judges_visibility_again_under_the_tickets_lock(
+    triage: Triage,
+) -> None:
+    """What the route checked before the lock may have changed by the time the override
+    holds it (a reclassification into a restricted category): the flow asks again."""
+    decided = await _decided(triage, REFUND)
+    state = triage.app.state.vigil
+    change = OverrideRequestData(reason="checked", actor="rita", priority=Priority.P2)
+    judged: list[list[str]] = []
+
+    def may_see(categories: Sequence[str]) -> bool:
+        judged.append(list(categories))
+        return False  # reclassified into a restricted category since the route's check
+
+    async with state.db.session() as session:
+        with pytest.raises(TicketNotFoundError):
+            await override_ticket(
+                session,
+                ticket_id=decided["ticket_id"],
+                change=change,
+                ruleset=state.rules.active.ruleset,
+                now=utcnow(),
+                may_see=may_see,
+            )
+    assert judged == [[decided["category"]]]
+    after = await triage.client.get(f"/v1/tickets/{decided['ticket_id']}", headers=VIEWER)
+    assert after.json()["priority"] == decided["priority"]  # nothing changed
