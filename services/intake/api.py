@@ -15,7 +15,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.formparsers import MultiPartException
 from starlette.types import Message
 
-from services.intake import adapters
+from services.intake.adapters import parse
+from services.intake.adapters.common import Inbound, NewReport, Parsed, PayloadError, SlackReply
+from services.intake.adapters.pagerduty import parse_pagerduty_change
 from services.intake.domain import (
     URLENCODED,
     Channel,
@@ -175,11 +177,11 @@ def check_content_type(channel: Channel, request: Request) -> None:
 
 
 def build_events(
-    *, channel: Channel, parsed: adapters.Parsed, now: datetime, traceparent: str
+    *, channel: Channel, parsed: Parsed, now: datetime, traceparent: str
 ) -> list[TicketReceivedV1 | TicketUpdatedV1]:
     events: list[TicketReceivedV1 | TicketUpdatedV1] = []
     for item in parsed.items:
-        if isinstance(item, adapters.NewReport):
+        if isinstance(item, NewReport):
             events.append(
                 received_event(
                     channel=channel.name,
@@ -233,7 +235,7 @@ async def publish(state: IntakeState, events: list[TicketReceivedV1 | TicketUpda
 
 
 def accepted_body(
-    *, channel: Channel, parsed: adapters.Parsed, ticket_ids: list[str], change: bool = False
+    *, channel: Channel, parsed: Parsed, ticket_ids: list[str], change: bool = False
 ) -> dict[str, Any]:
     body = Accepted(
         ticket_id=ticket_ids[0] if ticket_ids else None,
@@ -411,8 +413,8 @@ def ephemeral(text: str, *, headers: dict[str, str] | None = None) -> JSONRespon
 
 def slack_answer(
     channel: Channel,
-    parsed: adapters.Parsed,
-    reply: adapters.SlackReply,
+    parsed: Parsed,
+    reply: SlackReply,
     *,
     ticket_ids: list[str],
     trace: str,
@@ -477,15 +479,15 @@ async def _receive(
         payload_format == "slack" and media_type(request) == URLENCODED
     )
     form = await read_form(request, body) if reads_form else {}
-    inbound = adapters.Inbound(headers=request.headers, body=body, form=form)
+    inbound = Inbound(headers=request.headers, body=body, form=form)
     try:
-        parsed = adapters.parse(
+        parsed = parse(
             channel.config.format,
             inbound,
             safety_screening=channel.config.safety_screening,
-            adapter=adapters.parse_pagerduty_change if pagerduty_api == "change" else None,
+            adapter=parse_pagerduty_change if pagerduty_api == "change" else None,
         )
-    except adapters.PayloadError as error:
+    except PayloadError as error:
         logger.info(
             "webhook payload rejected",
             extra={"channel": channel.name, "fields": [item["field"] for item in error.errors]},

@@ -264,9 +264,9 @@ SLACK_COMMAND_EXAMPLES: dict[str, Any] = {
 def slack_events_schema() -> dict[str, Any]:
     """Slack's Events API callback: ``challenge`` is required for ``url_verification``,
     ``event_id`` and ``event`` for ``event_callback``; other types are acknowledged."""
-    from services.intake import adapters
+    from services.intake.adapters.slack import SlackEventsPayload
 
-    schema = _model_schema(adapters.SlackEventsPayload)
+    schema = _model_schema(SlackEventsPayload)
     schema["allOf"] = [
         {
             "if": {"properties": {"type": {"const": "url_verification"}}, "required": ["type"]},
@@ -330,7 +330,11 @@ def _model_schema(model: Any) -> dict[str, Any]:
 
 def format_bodies() -> dict[str, dict[str, Any]]:
     """Each payload format's request body, with every content type it accepts."""
-    from services.intake import adapters  # the adapters' models are the formats' schemas
+    # The adapters' models are the formats' schemas.
+    from services.intake.adapters.alertmanager import AlertmanagerPayload
+    from services.intake.adapters.github import GitHubIssuesEvent
+    from services.intake.adapters.slack import SlackSlashCommand
+    from services.intake.adapters.zendesk import ZendeskEvent
 
     pagerduty = dict(PAGERDUTY_EVENT_SCHEMA)
     pagerduty["allOf"] = [
@@ -351,17 +355,15 @@ def format_bodies() -> dict[str, dict[str, Any]]:
     bodies: dict[str, dict[str, Any]] = {
         "generic": json_body(sender_report_schema(), "Vigil's own report schema."),
         "alertmanager": json_body(
-            _model_schema(adapters.AlertmanagerPayload),
+            _model_schema(AlertmanagerPayload),
             "Prometheus Alertmanager's webhook (version 4): one ticket per alert.",
         ),
         "pagerduty": json_body(
             pagerduty,
             "PagerDuty Events API v2 event (the channel's URL itself also takes it).",
         ),
-        "zendesk": json_body(
-            _model_schema(adapters.ZendeskEvent), "Zendesk event-subscription webhook."
-        ),
-        "github": json_body(_model_schema(adapters.GitHubIssuesEvent), "GitHub `issues` webhook."),
+        "zendesk": json_body(_model_schema(ZendeskEvent), "Zendesk event-subscription webhook."),
+        "github": json_body(_model_schema(GitHubIssuesEvent), "GitHub `issues` webhook."),
         "email": {
             "required": True,
             "description": "An inbound-parse form (SendGrid Inbound Parse and the like).",
@@ -381,7 +383,7 @@ def format_bodies() -> dict[str, dict[str, Any]]:
                     "examples": SLACK_EVENT_EXAMPLES,
                 },
                 "application/x-www-form-urlencoded": {
-                    "schema": _model_schema(adapters.SlackSlashCommand),
+                    "schema": _model_schema(SlackSlashCommand),
                     "examples": SLACK_COMMAND_EXAMPLES,
                 },
             },

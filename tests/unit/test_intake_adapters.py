@@ -11,7 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.intake import adapters
-from services.intake.adapters import Inbound, NewReport, PayloadError, Update
+from services.intake.adapters.alertmanager import parse_alertmanager
+from services.intake.adapters.common import Inbound, NewReport, PayloadError, Update
+from services.intake.adapters.email import parse_email
+from services.intake.adapters.generic import parse_generic
+from services.intake.adapters.github import parse_github
+from services.intake.adapters.pagerduty import parse_pagerduty
+from services.intake.adapters.zendesk import parse_zendesk
 from services.intake.channels import load_channels
 from services.intake.domain import (
     RateLimiter,
@@ -38,16 +44,16 @@ def _json(payload: dict[str, Any], **headers: str) -> Inbound:
 
 def test_generic_uses_idempotency_key_then_webhook_id() -> None:
     body = {"title": "hello"}
-    [item] = adapters.parse_generic(_json(body, **{"idempotency-key": "k1"})).items
+    [item] = parse_generic(_json(body, **{"idempotency-key": "k1"})).items
     assert isinstance(item, NewReport)
     assert (item.identity, item.delivery_id, item.report.title) == ("k1", "k1", "hello")
-    [item] = adapters.parse_generic(_json(body, **{"webhook-id": "msg_1"})).items
+    [item] = parse_generic(_json(body, **{"webhook-id": "msg_1"})).items
     assert item.identity == "msg_1"
 
 
 def test_generic_invalid_names_the_field() -> None:
     with pytest.raises(PayloadError) as caught:
-        adapters.parse_generic(_json({"title": ""}))
+        parse_generic(_json({"title": ""}))
     assert [error["field"] for error in caught.value.errors] == ["body.title"]
 
 
@@ -56,7 +62,7 @@ def test_generic_invalid_names_the_field() -> None:
 
 def test_alertmanager_one_ticket_per_alert() -> None:
     payload = samples.alertmanager(fingerprints=("f1", "f2", "f3"))
-    parsed = adapters.parse_alertmanager(_json(payload))
+    parsed = parse_alertmanager(_json(payload))
     assert len(parsed.items) == 3
     assert all(isinstance(item, NewReport) for item in parsed.items)
     identities = {item.identity for item in parsed.items}
@@ -71,16 +77,16 @@ def test_alertmanager_one_ticket_per_alert() -> None:
 
 
 def test_alertmanager_resolved_updates_the_firing_ticket() -> None:
-    [firing] = adapters.parse_alertmanager(_json(samples.alertmanager())).items
-    [resolved] = adapters.parse_alertmanager(_json(samples.alertmanager(status="resolved"))).items
+    [firing] = parse_alertmanager(_json(samples.alertmanager())).items
+    [resolved] = parse_alertmanager(_json(samples.alertmanager(status="resolved"))).items
     assert isinstance(resolved, Update)
     assert resolved.action == "resolved"
     assert resolved.identity == firing.identity
 
 
 def test_alertmanager_same_alert_firing_again_later_is_a_new_ticket() -> None:
-    [first] = adapters.parse_alertmanager(_json(samples.alertmanager())).items
-    [again] = adapters.parse_alertmanager(
+    [first] = parse_alertmanager(_json(samples.alertmanager())).items
+    [again] = parse_alertmanager(
         _json(samples.alertmanager(starts_at="2026-11-26T09:00:00Z"))
     ).items
     assert first.identity != again.identity
@@ -89,7 +95,7 @@ def test_alertmanager_same_alert_firing_again_later_is_a_new_ticket() -> None:
 def test_alertmanager_title_falls_back_to_alertname() -> None:
     payload = samples.alertmanager()
     payload["alerts"][0]["annotations"] = {}
-    [item] = adapters.parse_alertmanager(_json(payload)).items
+    [item] = parse_alertmanager(_json(payload)).items
     assert isinstance(item, NewReport)
     assert item.report.title == "DiskFull"
 
@@ -108,7 +114,7 @@ def test_alertmanager_malformed_names_the_field(mutate: Any, field: str) -> None
     payload = samples.alertmanager()
     mutate(payload)
     with pytest.raises(PayloadError) as caught:
-        adapters.parse_alertmanager(_json(payload))
+        parse_alertmanager(_json(payload))
     assert field in [error["field"] for error in caught.value.errors]
 
 
@@ -116,7 +122,7 @@ def test_alertmanager_malformed_names_the_field(mutate: Any, field: str) -> None
 
 
 def test_pagerduty_trigger_opens_a_ticket_keyed_by_dedup_key() -> None:
-    parsed = adapters.parse_pagerduty(_json(samples.pagerduty()))
+    parsed = parse_pagerduty(_json(samples.pagerduty()))
     [item] = parsed.items
     assert isinstance(item, NewReport)
     assert item.identity == "srv01/HTTP"
@@ -127,7 +133,7 @@ def test_pagerduty_trigger_opens_a_ticket_keyed_by_dedup_key() -> None:
 
 
 def test_pagerduty_trigger_without_dedup_key_gets_one() -> None:
-    parsed = adapters.parse_pagerduty(_json(samples.pagerduty(dedup_key=None)))
+    parsed = parse_pagerduty(_json(samples.pagerduty(dedup_key=None)))
     assert parsed.dedup_key
     assert parsed.items[0].identity == parsed.dedup_key
 
@@ -136,7 +142,7 @@ def test_pagerduty_trigger_without_dedup_key_gets_one() -> None:
     ("action", "expected"), [("acknowledge", "acknowledged"), ("resolve", "resolved")]
 )
 def test_pagerduty_acknowledge_and_resolve_update_the_ticket(action: str, expected: str) -> None:
-    parsed = adapters.parse_pagerduty(_json(samples.pagerduty(action=action)))
+    parsed = parse_pagerduty(_json(samples.pagerduty(action=action)))
     [item] = parsed.items
     assert isinstance(item, Update)
     assert (item.identity, item.action) == ("srv01/HTTP", expected)
@@ -157,7 +163,7 @@ def test_pagerduty_acknowledge_and_resolve_update_the_ticket(action: str, expect
 )
 def test_pagerduty_malformed_names_the_field(payload: dict[str, Any], field: str) -> None:
     with pytest.raises(PayloadError) as caught:
-        adapters.parse_pagerduty(_json(payload))
+        parse_pagerduty(_json(payload))
     assert field in [error["field"] for error in caught.value.errors]
 
 
@@ -165,7 +171,7 @@ def test_pagerduty_malformed_names_the_field(payload: dict[str, Any], field: str
 
 
 def test_zendesk_ticket_created_opens_a_ticket() -> None:
-    [item] = adapters.parse_zendesk(_json(samples.zendesk())).items
+    [item] = parse_zendesk(_json(samples.zendesk())).items
     assert isinstance(item, NewReport)
     assert item.delivery_id == "cbe4028c-7239-495d-b020-f22348516046"
     assert item.report.subject.id == "5158"
@@ -174,22 +180,22 @@ def test_zendesk_ticket_created_opens_a_ticket() -> None:
 
 @pytest.mark.parametrize(("status", "action"), [("solved", "resolved"), ("closed", "closed")])
 def test_zendesk_solved_or_closed_updates_the_same_ticket(status: str, action: str) -> None:
-    [created] = adapters.parse_zendesk(_json(samples.zendesk())).items
+    [created] = parse_zendesk(_json(samples.zendesk())).items
     payload = samples.zendesk(
         event_type="ticket.status_changed", event_id="e-2", current_status=status
     )
-    [item] = adapters.parse_zendesk(_json(payload)).items
+    [item] = parse_zendesk(_json(payload)).items
     assert isinstance(item, Update)
     assert (item.identity, item.action, item.delivery_id) == (created.identity, action, "e-2")
 
 
 def test_zendesk_other_events_are_ignored_with_a_reason() -> None:
-    parsed = adapters.parse_zendesk(
+    parsed = parse_zendesk(
         _json(samples.zendesk(event_type="ticket.status_changed", current_status="pending"))
     )
     assert parsed.items == []
     assert parsed.ignored
-    parsed = adapters.parse_zendesk(_json(samples.zendesk(event_type="ticket.priority_changed")))
+    parsed = parse_zendesk(_json(samples.zendesk(event_type="ticket.priority_changed")))
     assert parsed.items == []
     assert parsed.ignored
 
@@ -198,7 +204,7 @@ def test_zendesk_without_detail_is_422() -> None:
     payload = samples.zendesk()
     del payload["detail"]
     with pytest.raises(PayloadError) as caught:
-        adapters.parse_zendesk(_json(payload))
+        parse_zendesk(_json(payload))
     assert "body.detail" in [error["field"] for error in caught.value.errors]
 
 
@@ -211,7 +217,7 @@ GH_HEADERS = {
 
 
 def test_github_opened_issue_opens_a_ticket() -> None:
-    [item] = adapters.parse_github(_json(samples.github_issue(), **GH_HEADERS)).items
+    [item] = parse_github(_json(samples.github_issue(), **GH_HEADERS)).items
     assert isinstance(item, NewReport)
     assert item.delivery_id == GH_HEADERS["x-github-delivery"]
     assert item.report.title == "Found a bug"
@@ -221,28 +227,28 @@ def test_github_opened_issue_opens_a_ticket() -> None:
 
 @pytest.mark.parametrize("action", ["edited", "closed"])
 def test_github_edited_and_closed_update_the_ticket(action: str) -> None:
-    [opened] = adapters.parse_github(_json(samples.github_issue(), **GH_HEADERS)).items
+    [opened] = parse_github(_json(samples.github_issue(), **GH_HEADERS)).items
     headers = {**GH_HEADERS, "x-github-delivery": "other-delivery"}
-    [item] = adapters.parse_github(_json(samples.github_issue(action=action), **headers)).items
+    [item] = parse_github(_json(samples.github_issue(action=action), **headers)).items
     assert isinstance(item, Update)
     assert (item.identity, item.action) == (opened.identity, action)
     assert (item.report is not None) == (action == "edited")
 
 
 def test_github_ping_and_other_actions_are_ignored() -> None:
-    ping = adapters.parse_github(
+    ping = parse_github(
         _json({"zen": "Keep it logically awesome."}, **{**GH_HEADERS, "x-github-event": "ping"})
     )
     assert ping.items == []
     assert ping.ignored
-    labeled = adapters.parse_github(_json(samples.github_issue(action="labeled"), **GH_HEADERS))
+    labeled = parse_github(_json(samples.github_issue(action="labeled"), **GH_HEADERS))
     assert labeled.items == []
     assert labeled.ignored
 
 
 def test_github_without_delivery_header_is_422() -> None:
     with pytest.raises(PayloadError) as caught:
-        adapters.parse_github(_json(samples.github_issue(), **{"x-github-event": "issues"}))
+        parse_github(_json(samples.github_issue(), **{"x-github-event": "issues"}))
     assert caught.value.errors[0]["field"] == "header.x-github-delivery"
 
 
@@ -250,7 +256,7 @@ def test_github_without_delivery_header_is_422() -> None:
 
 
 def test_email_form_becomes_a_report_keyed_by_message_id() -> None:
-    [item] = adapters.parse_email(Inbound(headers={}, form=samples.email_form())).items
+    [item] = parse_email(Inbound(headers={}, form=samples.email_form())).items
     assert isinstance(item, NewReport)
     assert item.delivery_id == "<CAF=abc123@mail.example.com>"
     assert item.report.title == "Scam on my account"
@@ -261,7 +267,7 @@ def test_email_form_becomes_a_report_keyed_by_message_id() -> None:
 
 def test_email_html_only_is_turned_into_text() -> None:
     form = {**samples.email_form(), "text": ""}
-    [item] = adapters.parse_email(Inbound(headers={}, form=form)).items
+    [item] = parse_email(Inbound(headers={}, form=form)).items
     assert isinstance(item, NewReport)
     assert item.report.body == "Someone keeps sending me scam links."
 
@@ -269,7 +275,7 @@ def test_email_html_only_is_turned_into_text() -> None:
 def test_email_without_from_is_422() -> None:
     form = {k: v for k, v in samples.email_form().items() if k != "from"}
     with pytest.raises(PayloadError) as caught:
-        adapters.parse_email(Inbound(headers={}, form=form))
+        parse_email(Inbound(headers={}, form=form))
     assert caught.value.errors[0]["field"] == "body.from"
 
 
@@ -304,7 +310,7 @@ def test_updated_event_is_deterministic_per_ticket_and_delivery() -> None:
 
 
 def test_received_event_uses_identity_for_the_ticket() -> None:
-    [item] = adapters.parse_generic(_json({"title": "t"})).items
+    [item] = parse_generic(_json({"title": "t"})).items
     assert isinstance(item, NewReport)
     report = item.report
     event = received_event(

@@ -11,6 +11,8 @@ import httpx
 import pytest
 
 from services.intake import adapters
+from services.intake.adapters.common import Inbound
+from services.intake.adapters.pagerduty import parse_pagerduty_change
 from services.intake.main import create_app
 from services.intake.settings import IntakeSettings
 from services.triage.domain import classify
@@ -248,8 +250,8 @@ def test_triage_decides_a_change_event_p4_so_nobody_is_paged(summary: str) -> No
     body = samples.dumps(change_event(summary))
     parsed = adapters.parse(
         "pagerduty",
-        adapters.Inbound(headers={}, body=body),
-        adapter=adapters.parse_pagerduty_change,
+        Inbound(headers={}, body=body),
+        adapter=parse_pagerduty_change,
     )
     [item] = parsed.items
     assert item.report is not None

@@ -10,7 +10,13 @@ import httpx
 import pytest
 
 from services.intake import adapters
-from services.intake.adapters import Inbound, NewReport, Update
+from services.intake.adapters.common import (
+    ALERT_SEVERITY_MAX,
+    Inbound,
+    NewReport,
+    Update,
+    user_report_screening,
+)
 from services.intake.channels import load_channels
 from services.intake.domain import (
     DEFAULT_SAFETY_SCREENING,
@@ -186,10 +192,8 @@ def test_the_channel_setting_replaces_the_format_default() -> None:
     assert monitored.screening is not None
     assert monitored.screening.safety == "definite_only"
     # Other generic reports keep the shared default instance untouched.
-    assert _report("generic", _json({"title": "y"})).screening == adapters.user_report_screening(
-        "generic"
-    )
-    assert adapters.user_report_screening("generic").safety == "full"
+    assert _report("generic", _json({"title": "y"})).screening == user_report_screening("generic")
+    assert user_report_screening("generic").safety == "full"
 
 
 def test_an_edited_report_carries_its_screening_too() -> None:
@@ -207,7 +211,7 @@ def test_a_severity_too_long_for_the_event_is_clipped() -> None:
     assert item.report.screening is not None
     severity = item.report.screening.alert_severity
     assert severity is not None
-    assert len(severity) == adapters.ALERT_SEVERITY_MAX
+    assert len(severity) == ALERT_SEVERITY_MAX
 
 
 # --- the channel setting ----------------------------------------------------------------

@@ -16,6 +16,8 @@ import pytest
 from slack_sdk.signature import Clock, SignatureVerifier
 
 from services.intake import adapters, signatures
+from services.intake.adapters.common import Inbound
+from services.intake.adapters.slack import SLACK_TITLE_MAX, slack_text
 from services.intake.domain import ChannelConfig, ticket_id_for
 from services.intake.main import create_app
 from services.intake.settings import IntakeSettings
@@ -594,17 +596,17 @@ async def test_a_rate_limited_command_tells_its_user(slack: Slack) -> None:
     ],
 )
 def test_slack_markup_is_read_as_people_see_it(text: str, readable: str) -> None:
-    assert adapters.slack_text(text) == readable
+    assert slack_text(text) == readable
 
 
 def test_a_long_first_line_is_clipped_into_the_title() -> None:
     payload = message_event("x" * 300 + "\nsecond line")
-    inbound = adapters.Inbound(
+    inbound = Inbound(
         headers={"content-type": "application/json"}, body=json.dumps(payload).encode()
     )
     [item] = adapters.parse("slack", inbound).items
     assert item.report is not None
-    assert len(item.report.title) == adapters.SLACK_TITLE_MAX
+    assert len(item.report.title) == SLACK_TITLE_MAX
     assert item.report.title.endswith("…")
     assert item.report.body.endswith("second line")
 
@@ -612,7 +614,7 @@ def test_a_long_first_line_is_clipped_into_the_title() -> None:
 def test_a_threat_posted_in_slack_reaches_the_safety_emergency_queue() -> None:
     """A person wrote it, so triage screens all of it (full): an explicit threat is P0."""
     payload = message_event("<@U0BAD1> told me: I will kill you tomorrow")
-    inbound = adapters.Inbound(
+    inbound = Inbound(
         headers={"content-type": "application/json"}, body=json.dumps(payload).encode()
     )
     [item] = adapters.parse("slack", inbound).items
