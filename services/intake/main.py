@@ -8,7 +8,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.intake import api
+from services.intake import api, pagerduty_api
 from services.intake.channels import load_channels
 from services.intake.domain import RateLimiter
 from services.intake.instruments import webhook_counter
@@ -63,7 +63,8 @@ def create_app(
     )
     return create_service_app(
         state=state,
-        routers=[api.router],
+        # The generic webhook route first (the hot path); no path matches both routers.
+        routers=[api.router, pagerduty_api.router],
         tables=[],
         owns_bus=owns_bus,
         on_startup=[_tune_gc],
