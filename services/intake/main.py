@@ -10,9 +10,9 @@ from fastapi import FastAPI
 
 from services.intake import api, pagerduty_api
 from services.intake.channels import load_channels
-from services.intake.domain import RateLimiter
 from services.intake.instruments import webhook_counter
 from services.intake.openapi import document_channels
+from services.intake.ratelimit import RateLimiter
 from services.intake.settings import IntakeSettings
 from services.intake.state import IntakeState
 from shared.auth import ApiKeyRegistry

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from services.intake.domain import Channel, RateLimiter
+from services.intake.domain import Channel
 from services.intake.instruments import WebhookCounter
+from services.intake.ratelimit import RateLimiter
 from services.intake.settings import IntakeSettings
 from shared.events import utcnow
 from shared.service import ServiceState

@@ -18,9 +18,9 @@ from services.intake.domain import (
     Channel,
     accepted_content_types,
     received_event,
-    retry_after_header,
     updated_event,
 )
+from services.intake.ratelimit import retry_after_header
 from services.intake.state import IntakeState
 from shared.bus import BusUnavailableError, Outgoing
 from shared.events import TicketReceivedV1, TicketUpdatedV1

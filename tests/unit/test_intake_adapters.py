@@ -19,14 +19,8 @@ from services.intake.adapters.github import parse_github
 from services.intake.adapters.pagerduty import parse_pagerduty
 from services.intake.adapters.zendesk import parse_zendesk
 from services.intake.channels import load_channels
-from services.intake.domain import (
-    RateLimiter,
-    TokenBucket,
-    received_event,
-    retry_after_header,
-    ticket_id_for,
-    updated_event,
-)
+from services.intake.domain import received_event, ticket_id_for, updated_event
+from services.intake.ratelimit import RateLimiter, TokenBucket, retry_after_header
 from services.intake.redaction import RedactingFilter, redact
 from shared.config import ConfigError
 from tests.support import samples
