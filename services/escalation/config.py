@@ -8,57 +8,30 @@ enforces it: see ``shared.auth.RestrictedCategories``).
 """
 
 import ipaddress
-import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     field_validator,
     model_validator,
 )
 
+from services.escalation.config_types import Duration, StrictModel
+from services.escalation.schedule_config import Schedule, SchedulesFile
 from shared.config import ConfigError, SecretRef, load_yaml_model
 from shared.events import Priority
 
 POLICIES_FILE = "policies.yaml"
 SCHEDULES_FILE = "schedules.yaml"
 
-_DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
-
-
-def parse_duration(value: Any) -> timedelta:
-    """``90`` (seconds), ``"90s"``, ``"5m"``, ``"1h30m"``, ``"7d"`` or a timedelta."""
-    if isinstance(value, timedelta):
-        return value
-    if isinstance(value, bool):
-        raise ValueError("a duration is a number of seconds or a string like '5m', '1h30m'")
-    if isinstance(value, int | float):
-        return timedelta(seconds=value)
-    if isinstance(value, str):
-        match = _DURATION.match(value.strip())
-        if match and any(match.groups()):
-            days, hours, minutes, seconds = (int(part or 0) for part in match.groups())
-            return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
-    raise ValueError("a duration is a number of seconds or a string like '5m', '1h30m', '7d'")
-
-
-Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
 # --- contacts, users, teams -----------------------------------------------------------
 
 
-class WebhookContact(_Strict):
+class WebhookContact(StrictModel):
     type: Literal["webhook"]
     url: str = Field(pattern=r"^https?://")
     secret: SecretRef | None = Field(
@@ -66,18 +39,18 @@ class WebhookContact(_Strict):
     )
 
 
-class SlackContact(_Strict):
+class SlackContact(StrictModel):
     type: Literal["slack"]
     url: SecretRef | str = Field(description="Incoming webhook URL (it is a secret).")
 
 
-class PagerDutyContact(_Strict):
+class PagerDutyContact(StrictModel):
     type: Literal["pagerduty"]
     routing_key: SecretRef
     url: str = Field(default="https://events.pagerduty.com/v2/enqueue", pattern=r"^https?://")
 
 
-class EmailContact(_Strict):
+class EmailContact(StrictModel):
     type: Literal["email"]
     address: str = Field(pattern=r"^[^@\s]+@[^@\s]+$")
 
@@ -88,12 +61,12 @@ Contact = Annotated[
 ]
 
 
-class User(_Strict):
+class User(StrictModel):
     name: str = Field(min_length=1, max_length=128)
     contacts: list[Contact] = Field(default_factory=list)
 
 
-class Team(_Strict):
+class Team(StrictModel):
     name: str = Field(min_length=1, max_length=128)
     members: list[str] = Field(min_length=1)
 
@@ -101,7 +74,7 @@ class Team(_Strict):
 # --- policies ---------------------------------------------------------------------------
 
 
-class Target(_Strict):
+class Target(StrictModel):
     """Exactly one of a schedule (whoever is on call), a user or a team (every member)."""
 
     schedule: str | None = None
@@ -123,7 +96,7 @@ class Target(_Strict):
         return f"team:{self.team}"
 
 
-class Level(_Strict):
+class Level(StrictModel):
     targets: list[Target] = Field(min_length=1)
     ack_timeout: Duration = Field(description="How long to wait for an ack before climbing.")
 
@@ -135,7 +108,7 @@ class Level(_Strict):
         return value
 
 
-class Match(_Strict):
+class Match(StrictModel):
     """Empty lists match anything; all given lists must match.
 
     ``kind: ticket`` (the default) matches triaged P0/P1 tickets by priority, category and
@@ -163,7 +136,7 @@ class Match(_Strict):
         return self
 
 
-class Policy(_Strict):
+class Policy(StrictModel):
     name: str = Field(min_length=1, max_length=64)
     match: Match = Field(default_factory=Match)
     levels: list[Level] = Field(min_length=1)
@@ -201,7 +174,7 @@ class Policy(_Strict):
         return self
 
 
-class NotificationSettings(_Strict):
+class NotificationSettings(StrictModel):
     allow_private_hosts: list[str] = Field(
         default_factory=list,
         description="Hosts, IPs or CIDRs that may resolve to loopback/private/link-local "
@@ -227,7 +200,7 @@ class NotificationSettings(_Strict):
         return entries
 
 
-class PoliciesFile(_Strict):
+class PoliciesFile(StrictModel):
     policies: list[Policy] = Field(default_factory=list)
     users: list[User] = Field(default_factory=list)
     teams: list[Team] = Field(default_factory=list)
@@ -261,86 +234,6 @@ class PoliciesFile(_Strict):
             unknown = sorted(set(team.members) - users)
             if unknown:
                 raise ValueError(f"team {team.name!r} has unknown member(s): {', '.join(unknown)}")
-        return self
-
-
-# --- schedules --------------------------------------------------------------------------
-
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-class Restriction(_Strict):
-    """The layer is active only on these local weekdays, between these local times."""
-
-    days: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS))
-    start: str = Field(default="00:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
-    end: str = Field(default="24:00", pattern=r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$")
-
-
-class Layer(_Strict):
-    name: str = Field(min_length=1, max_length=64)
-    users: list[str] = Field(min_length=1)
-    rotation_start: datetime = Field(
-        description="Local wall-clock time (in the schedule's time zone) of the first hand-off."
-    )
-    shift_length: Duration = Field(description="e.g. '1d', '7d', '12h'.")
-    restriction: Restriction | None = None
-
-    @field_validator("rotation_start")
-    @classmethod
-    def _naive_local(cls, value: datetime) -> datetime:
-        if value.tzinfo is not None:
-            raise ValueError("give a local time without offset; the schedule has a time_zone")
-        return value
-
-    @field_validator("shift_length")
-    @classmethod
-    def _positive(cls, value: timedelta) -> timedelta:
-        if value < timedelta(minutes=1):
-            raise ValueError("must be at least one minute")
-        return value
-
-
-class Override(_Strict):
-    user: str
-    start: datetime = Field(description="Local time in the schedule's time zone, or with offset.")
-    end: datetime
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Self:
-        if (self.start.tzinfo is None) != (self.end.tzinfo is None):
-            raise ValueError("give both start and end with an offset, or both without")
-        if self.end <= self.start:
-            raise ValueError("end must be after start")
-        return self
-
-
-class Schedule(_Strict):
-    name: str = Field(min_length=1, max_length=64)
-    time_zone: str = "UTC"
-    layers: list[Layer] = Field(min_length=1, description="Later layers win where active.")
-    overrides: list[Override] = Field(default_factory=list)
-
-    @field_validator("time_zone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"unknown time zone {value!r}") from error
-        return value
-
-
-class SchedulesFile(_Strict):
-    schedules: list[Schedule] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _unique(self) -> Self:
-        names = [schedule.name for schedule in self.schedules]
-        duplicates = sorted({name for name in names if names.count(name) > 1})
-        if duplicates:
-            raise ValueError(f"duplicate schedule name(s): {', '.join(duplicates)}")
         return self
 
 

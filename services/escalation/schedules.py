@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
-from services.escalation.config import WEEKDAYS, Layer, Override, Restriction, Schedule
+from services.escalation.schedule_config import WEEKDAYS, Layer, Override, Restriction, Schedule
 
 
 @dataclass(frozen=True)

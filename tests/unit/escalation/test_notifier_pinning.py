@@ -18,11 +18,11 @@ from services.escalation.config import (
     EscalationConfig,
     NotificationSettings,
     PoliciesFile,
-    SchedulesFile,
     SlackContact,
     WebhookContact,
 )
 from services.escalation.notifiers import Sender, pin
+from services.escalation.schedule_config import SchedulesFile
 from tests.support.escalation import page, running_receiver
 from tests.unit.escalation.test_notifiers import smtp_server
 

@@ -16,10 +16,10 @@ from services.escalation.config import (
     NotificationSettings,
     PagerDutyContact,
     PoliciesFile,
-    SchedulesFile,
     SlackContact,
 )
 from services.escalation.notifiers import Sender, email_message_id
+from services.escalation.schedule_config import SchedulesFile
 from shared.config import SecretRef
 from tests.support.escalation import page, running_receiver
 

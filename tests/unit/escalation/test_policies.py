@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from services.escalation.config import Policy, load_config, parse_duration
+from services.escalation.config import Policy, load_config
+from services.escalation.config_types import parse_duration
 from services.escalation.notifiers import (
     RefusedDestinationError,
     check_addresses,

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.escalation.config import Schedule
+from services.escalation.schedule_config import Schedule
 from services.escalation.schedules import on_call
 
 
