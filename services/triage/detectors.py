@@ -1,8 +1,10 @@
-"""Safety detectors: threat to life, self-harm and child safety, in five languages.
+"""Safety detectors: threat to life, self-harm and child safety, in eleven languages.
 
-Text is normalised first (case, accents, leetspeak, spaced-out letters) while keeping a map
-back to the original characters, so the evidence quoted in a reason is what the reporter
-actually wrote. Repeated letters are handled by the compiled patterns themselves.
+Text is normalised first (case, accents and the letters Unicode does not decompose, such as
+Polish "ł", Vietnamese "đ", the Turkish dotless i and German "ß"; leetspeak, spaced-out
+letters) while keeping a map back to the original characters, so the evidence quoted in a
+reason is what the reporter actually wrote. Repeated letters are handled by the compiled
+patterns themselves.
 
 Negation does not silence a safety detector: "I'm not going to kill myself" still reaches a
 person, with the negation named in the reason. A missed case costs far more than a review.
@@ -10,7 +12,7 @@ person, with the negation named in the reason. A missed case costs far more than
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Literal
@@ -75,10 +77,16 @@ class Detection:
     low_confidence: bool = False
 
 
+# Letters Unicode does not decompose into a base letter and an accent, folded like the
+# accented ones: "zabiłem" is "zabilem", "đâm" is "dam", "weiß" is "weiss", and the Turkish
+# dotless i (U+0131) is "i".
+_BASE_LETTERS = str.maketrans({"ł": "l", "đ": "d", "\u0131": "i", "ß": "ss"})
+
+
 @lru_cache(maxsize=4096)
 def _fold(character: str) -> str:
     """Lower case without accents; may return several characters or none."""
-    decomposed = unicodedata.normalize("NFKD", character.lower())
+    decomposed = unicodedata.normalize("NFKD", character.lower().translate(_BASE_LETTERS))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
@@ -159,6 +167,19 @@ def compile_phrase(phrase: str) -> str:
     return r"(?<!\w)(?:" + pattern + r")(?!\w)"
 
 
+def _opening(phrase: str, alternative: str) -> tuple[str, str | None]:
+    """How a match of one alternative of a word begins: its first character and the next
+    different character (None when the word may be a single character)."""
+    stem = _fold(alternative.rstrip("*"))
+    letters = [c for c in stem if c.isalnum()]
+    if not letters:
+        raise ValueError(f"{phrase!r}: word {alternative!r} has no letter or digit")
+    rest = stem[stem.index(letters[0]) :].lstrip(letters[0])
+    if not rest or not rest[0].isalnum():
+        return (letters[0], None)  # "y'all": an optional separator follows
+    return (letters[0], rest[0])
+
+
 def _openings(phrase: str) -> set[tuple[str, str | None]]:
     """How a match of ``phrase`` can begin in normalised text: its first character and the
     next different character (None when the first word may be a single character)."""
@@ -166,18 +187,25 @@ def _openings(phrase: str) -> set[tuple[str, str | None]]:
     for token in phrase.split():
         optional = token.endswith("?") and len(token) > 1
         for alternative in (token[:-1] if optional else token).split("|"):
-            stem = _fold(alternative.rstrip("*"))
-            letters = [c for c in stem if c.isalnum()]
-            if not letters:
-                raise ValueError(f"{phrase!r}: word {alternative!r} has no letter or digit")
-            rest = stem[stem.index(letters[0]) :].lstrip(letters[0])
-            if not rest or not rest[0].isalnum():
-                openings.add((letters[0], None))  # "y'all": an optional separator follows
-            else:
-                openings.add((letters[0], rest[0]))
+            openings.add(_opening(phrase, alternative))
         if not optional:
             return openings
     return openings
+
+
+def _by_opening(phrase: str, keys: Callable[[tuple[str, str | None]], str]) -> dict[str, str]:
+    """``phrase`` once per bucket key its first word opens with, each keeping only that
+    key's alternatives of the first word ("kill|matar|tuer you" is "kill you" under "ki",
+    "matar you" under "ma"...): the same matches, but a bucket tries only the alternatives
+    that can begin there, so a word listed in eleven languages costs little. A phrase whose
+    first word is optional is kept whole under each of its keys."""
+    first, *rest = phrase.split()
+    if first.endswith("?") and len(first) > 1:
+        return {key: phrase for key in sorted({keys(o) for o in _openings(phrase)})}
+    grouped: dict[str, list[str]] = {}
+    for alternative in first.split("|"):
+        grouped.setdefault(keys(_opening(phrase, alternative)), []).append(alternative)
+    return {key: " ".join(["|".join(alternatives), *rest]) for key, alternatives in grouped.items()}
 
 
 def _worth_trying(seconds: dict[str, set[str | None]]) -> frozenset[str]:
@@ -200,20 +228,21 @@ class PhraseMatcher:
     character against every phrase."""
 
     def __init__(self, phrases: Iterable[str]) -> None:
-        compiled = [(compile_phrase(phrase), _openings(phrase)) for phrase in phrases]
+        phrases = list(phrases)
         seconds: dict[str, set[str | None]] = {}
-        for _, openings in compiled:
-            for first, second in openings:
+        for phrase in phrases:
+            for first, second in _openings(phrase):
                 seconds.setdefault(first, set()).add(second)
         self._openings = _worth_trying(seconds)
+
+        def key(opening: tuple[str, str | None]) -> str:
+            first, second = opening
+            return first if first in self._openings else f"{first}{second}"
+
         buckets: dict[str, list[str]] = {}
-        for pattern, openings in compiled:
-            keys = {
-                first if first in self._openings else f"{first}{second}"
-                for first, second in openings
-            }
-            for key in sorted(keys):
-                buckets.setdefault(key, []).append(pattern)
+        for phrase in phrases:
+            for bucket, variant in _by_opening(phrase, key).items():
+                buckets.setdefault(bucket, []).append(compile_phrase(variant))
         self._buckets = {key: re.compile("|".join(group)) for key, group in buckets.items()}
 
     def spans(self, normalised: NormalisedText) -> list[tuple[int, int]]:

@@ -14,7 +14,7 @@ from services.triage.lexicons.self_harm import SELF_HARM
 from services.triage.lexicons.threat_to_life import THREAT_TO_LIFE
 from services.triage.lexicons.types import Lexicon
 
-LANGUAGES = ("en", "es", "pt", "id", "fr")
+LANGUAGES = ("en", "es", "pt", "id", "fr", "de", "it", "nl", "pl", "tr", "vi")
 
 SAFETY_LEXICONS: tuple[Lexicon, ...] = (THREAT_TO_LIFE, SELF_HARM, CHILD_SAFETY)
 

@@ -62,7 +62,7 @@ _GROOMING = (
 
 _SEXUAL_WORDS = (
     "nude|nudes|naked|sexual|sexually|porn|porno|pornographic|sex|sexting|sexy|lewd|lewds|"
-    "undressed|sexualmente|sexualmente|sexualizada|sexualizadas|intimas|íntimas|intimes|"
+    "undressed|sexualmente|sexualizada|sexualizadas|intimas|íntimas|intimes|"
     "erotic|erotica|seductive|molest*|rape|raped|raping|fondle|fondling|touching-her|"
     "touching-him|touched-her|touched-him|dick-pic|dick-pics|genitals|sexualized|sexualised|"
     "sexualizado|sexualizados|sexo|sexuais|mesum|sange|bugil|cabul|nuas|nua|nues|nus|"
@@ -70,6 +70,152 @@ _SEXUAL_WORDS = (
     "seksual|bugil|telanjang|bokep|cabul|nue|nues|sexuel|sexuels|sexuelle|sexuelles|"
     "denudee|denudees"
 )
+
+# --- German, Italian, Dutch, Polish, Turkish, Vietnamese ---------------------------------
+_CHILD_DE = (
+    "kinderporn*|kinderpornograph*|kinderpornograf*",
+    "missbrauchsdarstellung*|missbrauchsabbildung*|missbrauchsmaterial|missbrauchsvideo*|"
+    "missbrauchsbilder",
+    "sexuell* missbrauch* von|an kindern|minderjährigen|minderjaehrigen|mädchen|maedchen|"
+    "jungen|schülern|schuelern|schülerinnen",
+    "pädophil*|paedophil*|padophil*|pädo|paedo|pädos|pädosexuell*",
+    "cybergrooming",
+    "nacktbilder|nacktfotos|nacktvideos|nacktaufnahmen|nudes von kindern|minderjährigen|"
+    "minderjaehrigen|mädchen|maedchen|jungen|schülerinnen",
+    "verkauft|verkaufen|tauscht|tauschen|teilt|teilen|verbreitet|verbreiten nacktbilder|"
+    "nacktfotos|nacktvideos|bilder|videos|fotos von|mit kindern|minderjährigen|minderjaehrigen|"
+    "kleinen-mädchen|kleinen-maedchen",
+)
+_CHILD_IT = (
+    "pedopornograf*",
+    "pornografia infantile|minorile",
+    "abus* sessual* su|di|a|ai|sui minori|bambini|bambine|minorenni|ragazzini|ragazzine|"
+    "bambino|bambina|minorenne",
+    "adescament* di? minori|minorenni|bambini|bambine|ragazzini|ragazzine|online",
+    "adesca|adescano|adescava|adescare|adescando minori|minorenni|bambini|bambine|ragazzini|"
+    "ragazzine|mio-figlio|mia-figlia",
+    "pedofil*",
+    "vende|vendono|scambia|scambiano|condivide|condividono foto|video|immagini di minori|"
+    "bambini|bambine|minorenni|ragazzine",
+    "foto|video|immagini nude|nudi|osé|ose|intime|porno di|a minori|bambini|bambine|minorenni|"
+    "ragazzine",
+)
+_CHILD_NL = (
+    "kinderporno*|kinderpornografi*",
+    "kindermisbruik*",
+    "seksueel misbruik van kinderen|minderjarigen|een-kind|een-minderjarige|meisjes|jongens",
+    "pedofiel*|pedoseksu*",
+    "groom* van? minderjarig*|kinderen|kind|meisje*|jongen*",
+    "naaktfoto's|naaktfotos|naaktbeelden|naaktvideo's|naaktvideos van kinderen|minderjarigen|"
+    "meisjes|jongens",
+    "verkoopt|verkopen|ruilt|ruilen|deelt|delen foto's|fotos|video's|videos|beelden van "
+    "kinderen|minderjarigen|kleine-meisjes",
+)
+_CHILD_PL = (
+    "pornografi* dziecięc*|dzieciec*|z-udziałem-dzieci|z-udzialem-dzieci|z-udziałem-nieletnich",
+    "pedofil*",
+    "wykorzystywani* seksualn* dzieci|nieletnich|małoletnich|maloletnich|dziecka",
+    "molestowa* dzieci|dziecka|nieletni*|dziewczyn*|chłopc*|chlopc*|córk*|cork*|syna",
+    "nagie|rozbierane|intymne zdjęcia|zdjecia|fotki|nagrania dzieci|nieletnich|dziecka|"
+    "dziewczynek|chłopców|chlopcow|córki|corki",
+    "sprzedaje|sprzedają|sprzedaja|udostępnia|udostepnia|wymienia zdjęcia|zdjecia|nagrania|"
+    "filmy dzieci|nieletnich|dziewczynek",
+)
+_CHILD_TR = (
+    "çocuk|cocuk porno*|pornografi*|istismar*",
+    "çocuğa|cocuga|çocuklara|cocuklara|küçüğe|kucuge|reşit-olmayana|resit-olmayana cinsel "
+    "istismar*|taciz*",
+    "cinsel istismar* çocuk*|cocuk*|küçük*|kucuk*|reşit*|resit*",
+    "sübyanci*|subyanci*",
+    "pedofil*",
+    "çocuklarin|cocuklarin|çocuk|cocuk|küçük-kizlarin|kucuk-kizlarin çiplak|ciplak|müstehcen|"
+    "mustehcen fotoğraf*|fotograf*|video*|görüntü*|goruntu*|resim*",
+)
+_CHILD_VI = (
+    "khiêu|khieu dâm|dam trẻ|tre em",
+    "ấu|au dâm|dam",
+    "xâm|xam hại|hai|hiếp|hiep tình-dục|tinh-duc? trẻ-em|tre-em|vị-thành-niên|vi-thanh-nien",
+    "lạm|lam dụng|dung tình-dục|tinh-duc trẻ-em|tre-em|vị-thành-niên|vi-thanh-nien|bé-gái|"
+    "be-gai|bé-trai|be-trai|học-sinh|hoc-sinh",
+    "ảnh|anh|clip|video|phim khỏa-thân|khoa-than|nóng|nong|sex|sếch|sech trẻ|tre em",
+    "ảnh|anh|clip|video|phim khiêu-dâm|khieu-dam|sex|nóng|nong của|cua trẻ|tre em",
+    "gạ|ga gẫm|gam|tình|tinh trẻ-em|tre-em|bé-gái|be-gai|học-sinh|hoc-sinh|con-tôi|con-toi|"
+    "cháu-tôi|chau-toi",
+)
+# Minors, ages and nudity in the new languages, for the co-occurrence rules of the lexicon.
+# One phrase per language: a phrase is tried wherever a word with one of its openings
+# starts, so a list spanning every language would be tried at far more words.
+_MINOR_WORDS_NEW = (
+    "kinder|kindern|kindes|minderjährige|minderjaehrige|minderjährigen|minderjaehrigen|"
+    "tochter|töchter|sohn|mädchen|maedchen|schülerin|schuelerin|schülerinnen|enkelin|nichte",
+    "bambino|bambina|bambini|bambine|minorenne|minorenni|ragazzina|ragazzino|ragazzine|"
+    "ragazzini|figlia|figlio|nipotina|alunna|alunno|dodicenne|tredicenne|quattordicenne|"
+    "quindicenne|undicenne|decenne",
+    "kinderen|kindje|minderjarige|minderjarigen|meisje|meisjes|dochter|zoon|nichtje|leerling",
+    "dziecko|dzieci|dziecka|nieletni|nieletnia|nieletnich|nieletniej|dziewczynka|dziewczynki|"
+    "dziewczynce|chłopiec|chlopiec|chłopca|chlopca|córka|corka|córki|corki|córce|corce|córką|"
+    "córkę|corke|syn|syna|synowi|synem|uczennica|małolata|malolata|małolat|malolat",
+    "çocuk|cocuk|çocuğum|cocugum|çocuğa|cocuga|kizim|kizima|oğlum|oglum|oğluma|"
+    "ogluma|küçük-kiz|kucuk-kiz|reşit-olmayan|resit-olmayan|öğrenci|ogrenci",
+    "con-tôi|con-toi|con-mình|con-minh|cháu-tôi|chau-toi|con-gái|con-gai|con-trai|trẻ-em|"
+    "tre-em|bé-gái|be-gai|bé-trai|be-trai|học-sinh|hoc-sinh|vị-thành-niên|vi-thanh-nien|"
+    "chưa-đủ-tuổi|chua-du-tuoi",
+)
+# "12-jährige", "12-jarige", "12-letnia", "12 yaşinda", "12 tuổi", "12 Jahre alt"...
+_AGE_WORDS_NEW = (
+    f"{_AGES} jährige|jaehrige|jährigen|jaehrigen|jarige|jarig|letnia|letni|letniej|letniego|"
+    "latka|latek|yaşinda|yasinda|yaşindaki|yasindaki|yaşlarinda|yaslarinda|tuổi|tuoi|"
+    "jahre-alt|jahren-alt|jaar-oud",
+    f"ha|di {_AGES} anni",
+    f"van {_AGES} jaar",
+    f"ma {_AGES} lat|latka",
+)
+_SEXUAL_WORDS_NEW = (
+    "nackt|nacktbilder|nacktfotos|nacktbild|nacktfoto|sexuell|sexuelle|sexuellen|sexbilder|"
+    "intimbilder|intimfotos",
+    "foto-nude|foto-nuda|foto-nudi|video-nudi|immagini-nude|tutta-nuda|sessuale|sessuali|"
+    "foto-intime|foto-osé|foto-ose",
+    "naakt|naaktfoto|naaktfoto's|naaktfotos|seksueel|seksuele",
+    "nago|nagie|nagich|nagiej|nagi|nagą|naga|rozbierane|seksualne|seksualny|intymne",
+    "çiplak-fotoğraf|ciplak-fotograf|çiplak-fotoğraflarini|ciplak-fotograflarini|çiplak-foto|"
+    "ciplak-foto|çiplak-resim|ciplak-resim|çiplak-video|ciplak-video|cinsel|müstehcen|mustehcen",
+    "khỏa-thân|khoa-than|tình-dục|tinh-duc|khiêu-dâm|khieu-dam|ảnh-nóng|anh-nong|clip-nóng|"
+    "clip-nong",
+)
+_GROOMING_NEW = (
+    "sag|sags|erzähl|erzaehl|erzähls es? nicht deinen|deiner eltern|mama|mutter|papa|vater",
+    "nicht|niemandem deinen|deiner|seinen|seiner|ihren|ihrer eltern|mama|mutter|papa|vater "
+    "sagen|erzählen|erzaehlen|verraten",
+    "unser kleines? geheimnis",
+    "non dirlo|dire-niente|dirlo-a-nessuno ai|a|alla|al tuoi|tua|tuo? genitori|mamma|papà|papa",
+    "il nostro piccolo? segreto",
+    "zeg|vertel het? niet|niks|niets tegen je|jouw ouders|moeder|vader|mama|papa",
+    "ons|hun|jullie geheimpje|geheim",
+    "niet|niks|niets tegen je|jouw|zijn|haar ouders|moeder|vader|mama|papa zeggen|vertellen|"
+    "mag|mogen|moet|hoeft|zegt|vertelt",
+    "nie mów|mow|mówił|mowil|mówiła|mowila rodzicom|mamie|tacie",
+    "nasz|nasza sekret|tajemnica",
+    "ailene|annene|babana|annenlere söyleme|soyleme|anlatma|söylemesin|soylemesin",
+    "aramizda kalsin|sir",
+    "đừng|dung nói|noi|kể|ke với|voi|cho bố-mẹ|bo-me|ba-mẹ|ba-me|cha-mẹ|cha-me",
+    "bí|bi mật|mat của|cua chúng|chung ta",
+)
+_CHILD_EXCLUDE_NEW = (
+    "sexualkunde|aufklärung|aufklaerung|sexualerziehung|educazione sessuale|seksuele voorlichting",
+    "edukacja|wychowanie seksualna|seksualne|do-życia-w-rodzinie",
+    "cinsel eğitim|egitim",
+    "giáo|giao dục|duc giới-tính|gioi-tinh|tình-dục|tinh-duc",
+)
+_CHILD_REVIEW_NEW = {
+    "de": ("loverboy",),
+    "it": ("adesca|adescava|adescare",),
+    "nl": ("loverboy|loverboys",),
+    "pl": ("sekstorsja|sextortion",),
+    "tr": ("şantaj|santaj çiplak|ciplak",),
+    "vi": ("dụ|du dỗ|do trẻ-em|tre-em|bé-gái|be-gai|học-sinh|hoc-sinh",),
+}
+
+_MINORS_AND_AGES = (_MINOR_WORDS, *_MINOR_WORDS_NEW, *_AGE_WORDS, *_AGE_WORDS_NEW)
 
 CHILD_SAFETY = Lexicon(
     category="child_safety",
@@ -165,11 +311,17 @@ CHILD_SAFETY = Lexicon(
             "vend|vendent|partage|partagent des? photos|videos d'enfants|de-mineurs|de-gamins",
             "harcele|harcèle|harcelement|harcèlement sexuel* des? mineurs|enfants|mineure",
         ),
+        "de": _CHILD_DE,
+        "it": _CHILD_IT,
+        "nl": _CHILD_NL,
+        "pl": _CHILD_PL,
+        "tr": _CHILD_TR,
+        "vi": _CHILD_VI,
     },
     near=(
-        Near(first=(_MINOR_WORDS, *_AGE_WORDS), second=(_SEXUAL_WORDS,), words=6),
+        Near(first=_MINORS_AND_AGES, second=(_SEXUAL_WORDS, *_SEXUAL_WORDS_NEW), words=6),
         # "an adult keeps asking my 11 year old for pictures in the bath"
-        Near(first=(_MINOR_WORDS, *_AGE_WORDS), second=_GROOMING, words=8),
+        Near(first=_MINORS_AND_AGES, second=(*_GROOMING, *_GROOMING_NEW), words=8),
         Near(first=_REQUEST_TO_MINOR, second=(_MEDIA_REQUESTED,), words=8),
     ),
     review={
@@ -187,6 +339,7 @@ CHILD_SAFETY = Lexicon(
         "pt": ("sextorsao", "menores de idade no grupo"),
         "id": ("sekstorsi", "anak di bawah umur di grup"),
         "fr": ("sextorsion", "mineurs dans ce|le groupe"),
+        **_CHILD_REVIEW_NEW,
     },
     review_near=(
         Near(
@@ -215,5 +368,6 @@ CHILD_SAFETY = Lexicon(
         "birthday pictures|photos|party",
         "photos|pictures of my|our kids|children|daughter|son from|at|on the? birthday|party|"
         "holiday|vacation|trip|school|game",
+        *_CHILD_EXCLUDE_NEW,
     ),
 )

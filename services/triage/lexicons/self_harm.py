@@ -60,6 +60,270 @@ _INTENT_ES = "va|van|iba|iban|quiere|quieren|piensa|piensan|planea|amenaza-con|a
 _INTENT_PT = "vai|vao|vão|ia|iam|quer|querem|pretende|planeja|ameaça|ameaca|ameacou|ameaçou"
 _INTENT_FR = "va|vont|veut|veulent|allait|voulait|compte|menace-de|menacé-de|pense-a|pense-à"
 
+# --- German, Italian, Dutch, Polish, Turkish, Vietnamese ---------------------------------
+# First-person intent with the reflexive ("ich bringe mich um", "voglio uccidermi", "chcę
+# się zabić", "kendimi öldüreceğim"), the same in the third person ("sie bringt sich heute
+# Nacht um", "vuole togliersi la vita"), wishes to die or not to live, cutting, methods, and
+# telling someone to do it. Past forms ("hat sich umgebracht") are grief or news.
+_SELF_DE = (
+    "suizid*|selbstmord*|selbsttötung|selbsttoetung|freitod",
+    "ich bring|bringe|bringen mich heute|morgen|gleich|jetzt|bald|einfach|wirklich|noch|"
+    "endlich|dann? nacht|abend|abends? um",
+    "bring|bringt|bringen sich heute|morgen|gleich|jetzt|bald|einfach|wirklich|"
+    "endlich|dann? nacht|abend? um",
+    "ich will|werde|möchte|moechte|muss|wollte|werd mich|sich umbringen|töten|toeten|"
+    "erhängen|erhaengen|aufhängen|aufhaengen|vergiften|ertränken|ertraenken|erschießen|"
+    "erschiessen",
+    "will|wird|möchte|moechte|wollte|droht|drohte|plant|versucht sich umbringen|töten|toeten|"
+    "umzubringen|zu-töten|zu-toeten|erhängen|erhaengen|das-leben-nehmen|das-leben-zu-nehmen|"
+    "etwas-antun|was-antun|etwas-anzutun",
+    "sich umzubringen|das-leben-zu-nehmen|etwas-anzutun",
+    "mir das leben zu nehmen",
+    "nehme|nehm|nimmt|nehmen mir|sich heute|morgen? das leben",
+    "mir|sich das leben nehmen",
+    "sich etwas|was antun",
+    "ich will|werde|möchte|moechte|könnte|koennte|muss mir etwas|was antun",
+    "ich will|möchte|moechte nur-noch|einfach|endlich|nicht-mehr? sterben|tot-sein|"
+    "nicht-mehr-leben|"
+    "nicht-mehr-aufwachen|nicht-mehr-sein",
+    "will|möchte|moechte|kann nicht mehr leben|weiterleben|aufwachen|existieren",
+    "kein|keinen grund|sinn mehr? zu|weiter? leben",
+    "ritze|ritz|ritzt|ritzte mich|sich",
+    "schneide|schneid|schneidet mich|sich wieder|absichtlich|heimlich|jeden-tag|jeden-abend|selbst",
+    "ritzen|ritzt|ritze mich|sich|meine|ihre arme|handgelenke|beine",
+    "pulsadern|handgelenke aufschneiden|aufritzen|aufgeschnitten|durchschneiden",
+    "selbstverletz*",
+    "von|vom der|einer|dem? brücke|bruecke|dach|hochhaus|balkon springen|stürzen|stuerzen",
+    "spring|springe|springt|stürze|stuerze mich|sich|heute|heut|morgen|jetzt|gleich|nachher? "
+    "von|vom der|dem|einer|einem|ihrem|"
+    "meinem? brücke|bruecke|dach|hochhaus|balkon|turm",
+    "vor den|einen zug|ubahn|u-bahn|lkw werfen|springen|schmeißen|schmeissen|legen",
+    "mich erhängen|erhaengen|aufhängen|aufhaengen",
+    "sich erhängen|erhaengen",
+    "besser dran ohne mich",
+    "ohne mich besser dran",
+    "wären|waeren|wäre|waere ohne mich besser|glücklicher|gluecklicher",
+    "abschiedsbrief*",
+    "bring|bringt dich|euch doch|endlich|einfach|selbst endlich|einfach|mal|doch? um",
+    "geh|geht dich|euch umbringen|aufhängen|aufhaengen",
+    "häng|haeng|häng-dich|haeng-dich dich|euch auf",
+    "töte|toete dich|euch selbst",
+    # All of one's pills at once.
+    "alle|sämtliche|saemtliche|meine-ganzen tabletten|pillen|schlaftabletten|medikamente|"
+    "antidepressiva nehmen|schlucken|genommen|geschluckt|einwerfen|eingeworfen",
+    "nehme|schlucke|nehm|schluck alle|sämtliche|saemtliche|meine-ganzen tabletten|pillen|"
+    "schlaftabletten|medikamente|antidepressiva",
+)
+_SELF_IT = (
+    "voglio|vorrei|devo|sto-per|ho-deciso-di|penso-di|sto-pensando-di|ho-voglia-di|"
+    "mi-viene-voglia-di|non-vedo-l'ora-di uccidermi|ammazzarmi|suicidarmi|togliermi-la-vita|"
+    "impiccarmi|farla-finita|tagliarmi-le-vene|farmi-del-male",
+    "voglio|vorrei|ho-voglia-di morire",
+    "mi voglio|vorrei|devo uccidere|ammazzare|suicidare|impiccare|togliere-la-vita",
+    "mi ammazzo|uccido|suicido|impicco|tolgo-la-vita",
+    "togliermi|togliersi|toglierti la vita",
+    "non voglio|vorrei più|piu vivere|esistere|svegliarmi",
+    "non ho più|piu voglia di vivere",
+    "nessun|nessuna|non-ho-un|non-ho-nessun motivo|ragione per vivere",
+    "mi taglio|tagliuzzo|autolesiono",
+    "mi sono tagliato|tagliata|tagliuzzato|tagliuzzata|ferito|ferita di-nuovo|ancora|le-braccia|"
+    "i-polsi|le-gambe",
+    "tagliarmi|tagliarsi|mi-taglio|si-taglia|taglio le|i vene|polsi|braccia",
+    "mi faccio del male",
+    "mi-butto|buttarmi|gettarmi|lanciarmi|mi-getto|mi-lancio|si-butta|buttarsi dal|da|dalla|"
+    "sotto|giù-dal|giu-dal il|un|una|la|lo? ponte|tetto|balcone|finestra|treno|palazzo|"
+    "terrazzo|metro|grattacielo",
+    "si vuole|vorrebbe uccidere|ammazzare|suicidare|impiccare|togliere-la-vita",
+    "vuole|vorrebbe|sta-per|minaccia-di|ha-intenzione-di|pensa-di|ha-deciso-di uccidersi|"
+    "ammazzarsi|suicidarsi|togliersi-la-vita|impiccarsi|farla-finita|farsi-del-male",
+    "si ammazza|uccide|suicida|impicca stasera|stanotte|domani|oggi",
+    "starebbero|staranno|stareste|stanno meglio senza di me",
+    "lettera d'addio|di-addio",
+    "ucciditi|suicidati|impiccati-pure",
+    "vai|va ad|a ammazzarti|ucciderti|impiccarti|suicidarti",
+    # All of one's pills at once.
+    "prendere|prendo|preso|ingoiare|ingoio|ingoiato|prenderò|prendero|ingoierò|ingoiero "
+    "tutte|tutti le|i|quelle|quei? pillole|pasticche|compresse|farmaci|medicine|sonniferi|"
+    "antidepressivi",
+)
+_SELF_NL = (
+    "zelfmoord*|zelfdoding",
+    "wil|wilt|wou|wilde dood|sterven|dood-zijn|er-niet-meer-zijn",
+    "wil|wilt|wou|wilde niet meer leven|bestaan|wakker-worden|verder-leven",
+    "wil|wilt er niet meer zijn",
+    "mezelf|zichzelf|me|zich van kant maken|te-maken|maak|maakt",
+    "maak|maakt|ga|gaat mezelf|zichzelf|me|zich van kant",
+    "ga|gaat|wil|wilt mezelf|zichzelf ophangen|doodmaken|vermoorden|verdrinken|iets-aandoen|"
+    "van-kant-maken",
+    "mezelf|zichzelf ophangen|doodmaken|vermoorden|verdrinken|iets-aandoen|pijn-doen|snijden",
+    "snij|snijd|sneed|snijdt|kras|krast mezelf|zichzelf",
+    "maak|maakt|maken er vanavond|vannacht|morgen|vandaag|nu|gewoon|echt|zelf? een einde|eind aan",
+    "einde|eind aan mijn|m'n|mn leven",
+    "wil|wilt|gaat|zal|wou een einde|eind aan zijn|haar leven",
+    "mijn|mn|zijn|haar leven beëindigen|beeindigen",
+    "voor de|een trein|metro springen|spring|gooien|werpen",
+    "van de|het|een brug|flat|dak|balkon|gebouw|toren springen|afspringen|af-springen",
+    "spring|springt|ga-springen van de|het|een brug|flat|dak|balkon|gebouw|toren",
+    "beter af zonder mij",
+    "afscheidsbrief*",
+    "hang|knoop jezelf op",
+    # All of one's pills at once.
+    "slik|slikken|geslikt|neem|nemen|genomen alle|al-mijn|al-m'n pillen|tabletten|medicijnen|"
+    "slaappillen",
+    "alle|al-mijn|al-m'n pillen|tabletten|medicijnen|slaappillen slikken|innemen|ingenomen|geslikt",
+)
+_SELF_PL = (
+    "samobójstw*|samobojstw*|samobójcz*|samobojcz*",
+    "chcę|chce|chciałbym|chcialbym|chciałabym|chcialabym|zamierzam|planuję|planuje|"
+    "postanowiłem|postanowilem|postanowiłam|postanowilam|muszę|musze się|sie zabić|zabic|"
+    "powiesić|powiesic|otruć|otruc|utopić|utopic",
+    "chcę|chce|chciałbym|chcialbym|chciałabym|chcialabym|zamierzam|planuję|planuje|"
+    "postanowiłem|postanowilem|postanowiłam|postanowilam zabić|zabic|powiesić|powiesic się|sie",
+    "zabiję|zabije|powieszę|powiesze|otruję|otruje|utopię|utopie się|sie",
+    "się|sie dzisiaj|dziś|dzis|jutro|zaraz|wieczorem|chyba? zabiję|zabije|powieszę|powiesze|"
+    "powiesi",
+    "zabij|powieś|powies się|sie",
+    "idź|idz się|sie zabij|powieś|powies",
+    "nie chcę|chce już|juz? żyć|zyc|istnieć|istniec|się-obudzić|sie-obudzic",
+    "chcę|chce umrzeć|umrzec|nie-żyć|nie-zyc",
+    "nie mam po-co|dla-kogo|dla-czego żyć|zyc",
+    "tnę|tne|cięłam|cielam|ciąłem|cialem|pocięłam|pocielam|pociąłem|pocialem się|sie",
+    "się|sie tnę|tne|pocięłam|pocielam|pociąłem|pocialem",
+    "ona|on się|sie tnie",
+    "okaleczam|okaleczać|okaleczac|okaleczyłam|okaleczylam się|sie",
+    "samookalecz*",
+    "podetnę|podetne|podciąć|podciac|podcięłam|podcielam|podciąłem|podcialem sobie żyły|zyly|"
+    "nadgarstki",
+    "skoczę|skocze|skoczyć|skoczyc|rzucę-się|rzuce-sie|rzucić-się|rzucic-sie z|pod|przed "
+    "mostu|dachu|bloku|okna|wieżowca|wiezowca|balkonu|pociąg|pociag",
+    "lepiej beze mnie",
+    "list pożegnalny|pozegnalny",
+    # All of one's pills at once.
+    "łyknę|lykne|łyknąć|lyknac|połknę|polkne|połknąć|polknac|wezmę|wezme|wziąć|wziac|wzięłam|"
+    "wzielam|wziąłem|wzialem|łyknęłam|lyknelam wszystkie|całe|cale tabletki|leki|pigułki|"
+    "pigulki|proszki|opakowanie",
+)
+_SELF_TR = (
+    "intihar*",
+    "kendimi öldüreceğim|oldurecegim|öldürcem|oldurcem|öldürecem|oldurecem|öldürücem|"
+    "oldurucem|öldürürüm|oldururum|öldürmek|oldurmek|öldürmeyi|oldurmeyi|asacağim|asacagim|"
+    "asarim|ascam|asicam|asmak|zehirleyeceğim|zehirleyecegim|yakacağim|"
+    "yakacagim",
+    "kendini öldürecek|oldurecek|öldüreceğini|oldurecegini|öldürmek|oldurmek|öldürmeye|"
+    "oldurmeye|asacak|asacağini|asacagini|asmak|asmaya|öldür|oldur|öldürsene|oldursene|as|"
+    "assana",
+    "ölmek|olmek istiyorum|istiyom|isterdim|istiyoruz",
+    "ölmek|olmek istiyor",
+    "yaşamak|yasamak istemiyorum|istemiyom|istemiyor",
+    "yaşamak|yasamak için|icin bir sebebim|nedenim yok",
+    "hayatima|hayatina son vereceğim|verecegim|vercem|vericem|vermek|"
+    "verecek|vereceğini|verecegini|vermeyi",
+    "canima|canina kiyacağim|kiyacagim|kiycam|kiyicam|kiymak|kiymak|kiyacak|kiyacağini|kiyacagini",
+    "bileklerimi|bileğimi|bilegimi|damarlarimi|bileklerini|damarlarini|damarlarini kes*",
+    "kendime|kendine zarar ver*",
+    "kendimi|kendini kesiyorum|kesiyor|kestim|kesti|keseceğim|kesecegim|jiletliyorum|"
+    "jiletledim|jiletliyor",
+    "kendimi|kendini köprüden|kopruden|çatidan|catidan|binadan|balkondan|pencereden|camdan|"
+    "uçurumdan|ucurumdan at*",
+    "köprüden|kopruden|çatidan|catidan|binadan|balkondan|uçurumdan|ucurumdan atlayacağim|"
+    "atlayacagim|atlicam|atlarim|atlamak|atlayacak|atlayacağini|"
+    "atlayacagini",
+    "trenin|metronun|arabanin önüne|onune atlayacağim|atlayacagim|atlicam|atlamak|"
+    "atacağim|atacagim",
+    "bensiz daha iyi|mutlu olur|olursunuz|olacaklar",
+    "veda mektubu|mektubumu",
+    # All of one's pills at once.
+    "tüm|tum|bütün|butun ilaçlarimi|ilaclarimi|ilaçlari|ilaclari|haplarimi|haplari|"
+    "haplari içeceğim|icecegim|içtim|ictim|içicem|icicem|yutacağim|yutacagim|yuttum",
+)
+_SELF_VI = (
+    "tôi|toi|mình|minh|tớ|to|tui|tao|em|con|nó|no|cô-ấy|co-ay|anh-ấy|anh-ay|bạn-tôi|"
+    "ban-toi muốn|muon|sẽ|se|định|dinh|sắp|sap|đang-định|dang-dinh|nghĩ-đến|nghi-den|"
+    "đã|da|lại|lai tự|tu tử|tu|sát|sat",
+    "muốn|muon|định|dinh|sắp|sap tự|tu tử|tu|sát|sat",
+    "tôi|toi|mình|minh|tớ|tui muốn|muon chết|chet",
+    "muốn|muon chết|chet quách|quach|cho-xong|đi-cho-xong|di-cho-xong",
+    "không|khong|chẳng|chang muốn|muon sống|song nữa|nua",
+    "chẳng|chang|không|khong còn|con lý-do|ly-do gì|gi để|de sống|song",
+    "kết|ket thúc|thuc cuộc|cuoc đời|doi|sống|song mình|minh|tôi|toi|của-mình|cua-minh",
+    "tự|tu làm|lam hại|hai|đau|dau bản-thân|ban-than|mình|minh",
+    "tôi|toi|mình|minh|em|nó|no|tự|tu|lại|lai|hay|muốn|muon|đã|da rạch|rach tay|cổ-tay|co-tay",
+    "cắt|cat cổ|co tay",
+    "tự|tu treo cổ|co",
+    "muốn|muon|định|dinh|sẽ|se|sắp|sap nhảy|nhay lầu|lau|cầu|cau|sông|song",
+    "uống|uong hết|het|cả-lọ|ca-lo thuốc|thuoc ngủ|ngu",
+    "uống|uong thuốc|thuoc ngủ|ngu tự|tu tử|tu|chết|chet",
+    "thư|thu tuyệt|tuyet mệnh|menh",
+    "mọi|moi người|nguoi sẽ|se tốt|tot|hạnh-phúc|hanh-phuc hơn|hon khi|nếu|neu không|khong có|"
+    "co tôi|toi|mình|minh",
+)
+# Idioms in the new languages: dying of laughter, shame, boredom; "killing time"; an own goal
+# ("gol samobójczy"), a suicide attack, a squad or a mission; a haircut; prevention lines.
+_SELF_EXCLUDE_NEW = (
+    "selbstmordattentat*|selbstmordanschlag*|selbstmordkommando*|suizidprävention|"
+    "suizidpraevention|selbstmordrate|suizidrate|selbstmordprävention|selbstmordattentäter*|"
+    "selbstmordattentaeter*|suizidhilfe|selbstmordgedanken-hotline",
+    "sterben|sterbe vor lachen|langeweile|scham|hitze|hunger|neugier|müdigkeit|muedigkeit",
+    "um vor lachen",
+    "um den|meinen|mein|meine|meinem|seinen|sein|seine|ihren|ihr|ihre|unseren|unser|unsere|"
+    "euren|eure|jeden|jede|verstand|schlaf",
+    "mi taglio|tagliato|tagliata|taglia con|col|sul|sulla la|il|un|una? carta|vetro|foglio|"
+    "lattina|scatola|coltello-da-cucina",
+    "hier|dort|da|burada|orada|burda|orda|bu-şehirde|bu-sehirde|bu-ülkede|bu-ulkede|bu-evde "
+    "yaşamak|yasamak",
+    "cổ|co tay áo|ao",
+    "attentato|attentati|attentatore|attentatori|missione|kamikaze suicida|suicidi",
+    "suicida|suicide attentato|missione|squad",
+    "morire|morendo|muoio di|dal|dalla|dalle ridere|risate|vergogna|noia|fame|sonno|caldo|"
+    "paura|sete|freddo|stanchezza|voglia",
+    "mi ammazzo|uccido|ammazzavo|ammazzerei dalle|dal|di|per risate|ridere|lavoro|studio|fatica|"
+    "botte|canne",
+    "farla finita con|coi|col|colla|con-questa|con-questo",
+    "mi taglio|tagli|taglia|tagliuzzo i|la|le|lo capelli|unghie|barba|frangia|baffi",
+    "zelfmoordaansla*|zelfmoordterror*|zelfmoordpreventie|zelfmoordcijfer*|zelfmoordmissie|"
+    "zelfmoordactie|zelfmoordcommando|zelfmoordpoging-in-de-film",
+    "dood van|door|om|aan schaamte|het-lachen|lachen|de-hitte|hitte|verveling|honger|dorst",
+    "mezelf|zichzelf snijden|sneed|snijdt|gesneden aan|in|met een|het|de? papier|glas|mes|blik",
+    "gol|gola|bramka|bramkę|bramke|samobój|samoboj samobójcz*|samobojcz*",
+    "samobójcz*|samobojcz* gol|gola|bramk*|zamach*|misj*|atak*",
+    "zamach*|misj*|atak* samobójcz*|samobojcz*",
+    "umrzeć|umrzec|umieram ze|z śmiechu|smiechu|wstydu|nudów|nudow|głodu|glodu|zmęczenia|"
+    "zmeczenia|strachu|ciekawości|ciekawosci|zazdrości|zazdrosci",
+    "zabije|zabiję się|sie ze|z śmiechu|smiechu",
+    "intihar saldiri*|bombaci*|eylem*|timi|filosu|önleme|onleme|hatti|orani|oranlari|görevi|gorevi",
+    "utançtan|utanctan|utancimdan|rezillikten|gülmekten|gulmekten|sikintidan|"
+    "sikintidan|sicaktan ölmek|olmek",
+    "kendimi işe|ise|derslere|oyuna|müziğe|muzige|dişari|disari|yatağa|yataga|koltuğa|koltuga at*",
+    "từ|tu từ|tu tìm|tim|xem|kiểm|kiem|làm|lam|học|hoc|đọc|doc|tra|nghĩ|nghi|suy|thử|thu|giải|"
+    "giai|sửa|sua|xử|xu|trả|tra|nói|noi|ăn|an|uống|uong|chờ|cho|đợi|doi|dùng|dung|hiểu|"
+    "hieu|tập|tap|lo|tính|tinh|bàn|ban|rồi|roi|đã|da|thôi|thoi|nhé|nhe|nha|mà|ma|đi|di|"
+    "lên|len|xuống|xuong|cũng|cung|sẽ|se|được|duoc",
+    "muốn|muon chết|chet đi-được|di-duoc|mất|mat|luôn|luon|được|duoc",
+    "nhảy|nhay cầu|cau môn|mon|thể-thao|the-thao|nghệ-thuật|nghe-thuat",
+)
+_SELF_REVIEW_NEW = {
+    "de": (
+        "ich bin nur eine last",
+        "ich bin eine last für|fuer alle",
+        "ich verschenke meine sachen",
+        "ich halte das nicht mehr aus",
+    ),
+    "it": ("sono un peso", "sto regalando le mie cose", "non ce la faccio più|piu a vivere"),
+    "nl": ("ik ben een last", "ik geef mijn spullen weg", "ik trek het niet meer"),
+    "pl": (
+        "jestem ciężarem|ciezarem",
+        "nie chce|chcę mi się żyć|zyc",
+        "rozdaję|rozdaje swoje rzeczy",
+    ),
+    "tr": (
+        "yük oluyorum|yuk-oluyorum",
+        "herkese yük|yuk",
+        "eşyalarimi|esyalarimi dağitiyorum|dagitiyorum",
+    ),
+    "vi": ("chán|chan sống|song", "tôi là gánh nặng|ganh-nang", "mệt mỏi với cuộc đời|doi"),
+}
+
+
 SELF_HARM = Lexicon(
     category="self_harm",
     queue="safety-wellbeing",
@@ -206,8 +470,13 @@ SELF_HARM = Lexicon(
             "quiere|quiero|queria|quería|quisiera morir*",
             "quitarme|quitarse|quitarte la vida",
             "tomar|tomarse|tomarme|tomo|tomó veneno",
-            f"me|se|te voy|vas|{_INTENT_ES}|quiero|pienso a? quitar la vida|suicidar|ahorcar|"
-            "colgar|matar|envenenar|cortar-las-venas",
+            # Reflexive: "me voy a quitar la vida", "se va a matar", "te vas a matar"; "te voy
+            # a quitar la vida" is a threat to the reader (see the threat lexicon).
+            "me voy|quiero|pienso a? quitar la vida|suicidar|ahorcar|colgar|matar|envenenar|"
+            "cortar-las-venas",
+            f"se {_INTENT_ES} a? quitar la vida|suicidar|ahorcar|colgar|matar|envenenar|"
+            "cortar-las-venas",
+            "te vas a? quitar la vida|suicidar|ahorcar|colgar|matar|envenenar|cortar-las-venas",
         ),
         "pt": (
             "suicid*",
@@ -298,9 +567,9 @@ SELF_HARM = Lexicon(
             "me pendre",
             "me couper|taillader les veines|poignets",
             "me taillader|tailladee|tailladée",
-            "avaler|avale|avalé tous mes|mes cachets|medicaments|médicaments",
-            "plus aucune|aucune raison de vivre",
-            "j'aimerais|je-voudrais etre mort|morte",
+            "avaler|avale|avalé tous mes cachets|medicaments|médicaments",
+            "plus aucune raison de vivre",
+            "aimerais|je-voudrais etre|être mort|morte",
             "je ne serai plus la|là demain",
             "lettre d'adieu",
             "marre de vivre",
@@ -313,6 +582,12 @@ SELF_HARM = Lexicon(
             f"{_INTENT_FR} se suicider|tuer|pendre|jeter|foutre-en-l'air|donner-la-mort",
             f"{_INTENT_FR} mettre fin a|à ses|leurs jours|sa-vie|leur-vie",
         ),
+        "de": _SELF_DE,
+        "it": _SELF_IT,
+        "nl": _SELF_NL,
+        "pl": _SELF_PL,
+        "tr": _SELF_TR,
+        "vi": _SELF_VI,
     },
     near=(
         Near(first=_FAREWELL, second=_METHOD, words=10),
@@ -363,6 +638,7 @@ SELF_HARM = Lexicon(
         "pt": ("sou um fardo", "nao|não aguento mais", "dando minhas coisas"),
         "id": ("udah|sudah gak|tidak|ga|nggak kuat", "aku cuma|hanya beban", "aku beban"),
         "fr": ("je suis un fardeau", "je n'en peux plus", "je donne mes affaires"),
+        **_SELF_REVIEW_NEW,
     },
     exclude=(
         _THREATENED_ES,
@@ -418,5 +694,6 @@ SELF_HARM = Lexicon(
         "el-cabello|las-unas|las-uñas",
         "mourir|morir|morrer de rire|faim|soif|envie|ganas|vontade|fome|sede|risa|rir",
         "want|wanted|need it|everything|this all? to stop|end|be-over so-i-can|and-then",
+        *_SELF_EXCLUDE_NEW,
     ),
 )
