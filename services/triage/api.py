@@ -253,6 +253,7 @@ async def simulate_rules(
         reports,
         current=rules.active.ruleset,
         proposed=proposed,
+        model=state.model,
         may_see=may_see,
         skipped_without_report=len(rows) - len(reports),
         withheld_restricted=len(recent) - len(rows),
@@ -303,7 +304,11 @@ def _dry_run_view(decision: Decision) -> DryRunDecision:
 
 @router.post("/triage/dry-run", response_model=DryRunDecision)
 async def dry_run(
-    body: DryRunRequest, session: SessionDep, rules: RulesDep, _: ViewerDep
+    body: DryRunRequest,
+    session: SessionDep,
+    state: TriageStateDep,
+    rules: RulesDep,
+    _: ViewerDep,
 ) -> DryRunDecision:
     ruleset = rules.active.ruleset
     if body.rules is not None:
@@ -316,7 +321,12 @@ async def dry_run(
         session, key=group_key(body.report.subject), ruleset=ruleset, received_at=now
     )
     decision = decide(
-        body.report, ruleset=ruleset, channel=body.channel, received_at=now, group=group
+        body.report,
+        ruleset=ruleset,
+        channel=body.channel,
+        received_at=now,
+        model=state.model,
+        group=group,
     )
     return _dry_run_view(decision)
 

@@ -32,7 +32,9 @@ def make_batch_handler(state: TriageState) -> BatchHandler:
             return
         ruleset = rules.active.ruleset
         async with db.session() as session:
-            tickets, decided = await triage_batch(session, events, ruleset=ruleset)
+            tickets, decided = await triage_batch(
+                session, events, ruleset=ruleset, model=state.model
+            )
             raised = await raise_surging_groups(session, tickets, ruleset=ruleset, now=utcnow())
             originals = await original_decisions(session, tickets, decided=decided)
         traceparents = {event.subject: event.traceparent for event in events}

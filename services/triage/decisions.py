@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.triage import store
+from services.triage.classifier import SafetyModel
 from services.triage.domain import Decision, GroupSignal, decide
 from services.triage.grouping import group_key, surge_window
 from services.triage.rules import RuleSet
@@ -102,7 +103,11 @@ class Outcome:
 
 
 async def triage_batch(
-    session: AsyncSession, events: Sequence[TicketReceivedV1], *, ruleset: RuleSet
+    session: AsyncSession,
+    events: Sequence[TicketReceivedV1],
+    *,
+    ruleset: RuleSet,
+    model: SafetyModel,
 ) -> tuple[list[Outcome], list[Outcome]]:
     """Decide the tickets of a consumed batch not decided yet, in two transactions for the
     whole batch. Returns (every ticket of the batch, the ones decided now).
@@ -125,6 +130,7 @@ async def triage_batch(
                 ruleset=ruleset,
                 channel=event.data.channel,
                 received_at=event.data.received_at,
+                model=model,
                 group=groups.get(event.subject),
             ),
             triaged_at=utcnow(),

@@ -26,12 +26,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from services.triage.classifier import SafetyModel, shipped_model
+from services.triage.classifier import SafetyModel
 from services.triage.deadlines import Sla, compute_sla
 from services.triage.detectors import Detection, NormalisedText, detect, normalise
-from services.triage.rules import SAFETY_CATEGORIES, CompiledRule, RuleSet, builtin_rules
+from services.triage.rules import SAFETY_CATEGORIES, CompiledRule, RuleSet
 from services.triage.rules_schema import SEVERITY_RANK
-from shared.events import Priority, Reason, Report, Screening, utcnow
+from shared.events import Priority, Reason, Report, Screening
 
 _PRIORITIES = list(Priority)
 _LEAST_URGENT = len(_PRIORITIES)
@@ -164,11 +164,12 @@ def decide(
     ruleset: RuleSet,
     channel: str,
     received_at: datetime,
+    model: SafetyModel,
     group: GroupSignal | None = None,
-    model: SafetyModel | None = None,
 ) -> Decision:
-    """The decision for a report; ``model`` is the safety classifier (the shipped one when
-    not given)."""
+    """The decision for a report; ``model`` is the safety classifier behind the lexicons.
+    Pure: the rules, the model and the time are the caller's (``shipped.classify`` loads
+    the shipped ones)."""
     text = f"{report.title}\n{report.body}"
     normalised = normalise(text)
     spec = ruleset.spec
@@ -289,7 +290,7 @@ def prose_text(report: Report) -> str | None:
 
 
 def _screen(
-    report: Report, *, text: str, normalised: NormalisedText, model: SafetyModel | None
+    report: Report, *, text: str, normalised: NormalisedText, model: SafetyModel
 ) -> tuple[Detection, ...]:
     """The safety detections, reading only what a person wrote, as far as the report's
     screening allows (all of it for reports without one: older events)."""
@@ -305,7 +306,7 @@ def _screen(
     if safety == "definite_only":
         # Lexicons alone, their definite phrases only: explicit threats, nothing possible.
         return tuple(d for d in detect(text, normalised=normalised) if d.tier == "definite")
-    return tuple(detect(text, normalised=normalised, model=model or shipped_model()))
+    return tuple(detect(text, normalised=normalised, model=model))
 
 
 def _alert_reason(
@@ -376,23 +377,3 @@ def _safety_reason(detection: Detection) -> Reason:
 def less_urgent_than(priority: Priority) -> list[Priority]:
     """The priorities below ``priority`` (P3 and P4 for P2)."""
     return _PRIORITIES[_PRIORITIES.index(priority) + 1 :]
-
-
-def classify(
-    report: Report,
-    *,
-    ruleset: RuleSet | None = None,
-    channel: str = "",
-    received_at: datetime | None = None,
-    group: GroupSignal | None = None,
-    model: SafetyModel | None = None,
-) -> Decision:
-    """:func:`decide` with the shipped default rules unless others are given."""
-    return decide(
-        report,
-        ruleset=ruleset or builtin_rules(),
-        channel=channel,
-        received_at=received_at or utcnow(),
-        group=group,
-        model=model,
-    )

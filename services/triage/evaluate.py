@@ -30,10 +30,10 @@ from pathlib import Path
 
 from services.triage.classifier import shipped_model
 from services.triage.detectors import normalise
-from services.triage.domain import classify
 from services.triage.quality import DEFAULT_SET, load
 from services.triage.quality_report import report
 from services.triage.rules import builtin_rules
+from services.triage.shipped import classify
 from shared.events import Report
 
 

@@ -40,6 +40,7 @@ def create_app(settings: TriageSettings | None = None, *, bus: Bus | None = None
     state = TriageState(
         **common_fields(base),
         rules=RulesManager(db=base.db, config_dir=settings.config_dir, metrics=instruments),
+        model=shipped_model(),
         instruments=instruments,
     )
     return create_service_app(
@@ -57,7 +58,6 @@ def create_app(settings: TriageSettings | None = None, *, bus: Bus | None = None
 
 async def _load_rules(state: TriageState) -> None:
     compile_lexicons()
-    shipped_model()
     await state.rules.sync()
     if not state.rules.loaded:
         # Neither the database nor the file had valid rules: fail start-up naming the file,

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from services.triage.domain import SAFETY_REVIEW_QUEUE, Decision, classify
+from services.triage.domain import SAFETY_REVIEW_QUEUE, Decision
 from services.triage.rules import SAFETY_CATEGORIES
+from services.triage.shipped import classify
 from shared.events import Priority, ProseSpan, Report, Screening
 
 DEFAULT_SET = Path(__file__).resolve().parents[2] / "tests" / "data" / "triage_labelled.jsonl"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from services.triage.classifier import SafetyModel
 from services.triage.domain import Decision, GroupSignal, decide
 from services.triage.rules import RuleSet
 from shared.events import Report
@@ -78,6 +79,7 @@ def simulate(
     *,
     current: RuleSet,
     proposed: RuleSet,
+    model: SafetyModel,
     may_see: Callable[[Iterable[str]], bool],
     skipped_without_report: int = 0,
     withheld_restricted: int = 0,
@@ -99,6 +101,7 @@ def simulate(
                     ruleset=ruleset,
                     channel=stored.channel,
                     received_at=stored.received_at,
+                    model=model,
                     group=stored.group,
                 ),
             )

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import Depends
 
+from services.triage.classifier import SafetyModel
 from services.triage.instruments import TriageMetrics
 from services.triage.rules_manager import RulesManager
 from services.triage.settings import TriageSettings
@@ -17,6 +18,7 @@ class TriageState(ServiceState):
     settings: TriageSettings
     db: Database
     rules: RulesManager
+    model: SafetyModel
     instruments: TriageMetrics
 
 

@@ -18,9 +18,10 @@ from services.metrics import store as metrics_store
 from services.metrics.instruments import BusinessMetrics
 from services.metrics.trends import TrendPolicy
 from services.triage import store as triage_store
+from services.triage.classifier import shipped_model
 from services.triage.decisions import ticket_values, triage_batch
-from services.triage.domain import classify
 from services.triage.rules import builtin_rules
+from services.triage.shipped import classify
 from shared.bus import InProcessBus
 from shared.db import Database
 from shared.events import (
@@ -99,7 +100,7 @@ async def test_overlapping_batches_on_two_replicas_decide_each_ticket_once(
 
     async def replica(batch: list[TicketReceivedV1]) -> list[str]:
         async with database.session() as session:
-            tickets, _ = await triage_batch(session, batch, ruleset=ruleset)
+            tickets, _ = await triage_batch(session, batch, ruleset=ruleset, model=shipped_model())
         return [ticket.triaged_event for ticket in tickets]
 
     first, second = await asyncio.gather(replica(first_batch), replica(second_batch))

@@ -12,6 +12,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from sqlmodel import select
 
 from services.triage import store
+from services.triage.classifier import shipped_model
 from services.triage.decisions import triage_batch
 from services.triage.main import create_app
 from services.triage.rules import builtin_rules
@@ -216,12 +217,12 @@ async def test_two_replicas_deciding_overlapping_batches_raise_each_ticket_once(
     ruleset = builtin_rules()
     earlier = [received("spam account", subject_id="surging-post") for _ in range(3)]
     async with database.session() as session:
-        await triage_batch(session, earlier, ruleset=ruleset)
+        await triage_batch(session, earlier, ruleset=ruleset, model=shipped_model())
     later = [received("spam account", subject_id="surging-post") for _ in range(4)]
 
     async def replica(batch: list[TicketReceivedV1]) -> set[str]:
         async with database.session() as session:
-            tickets, _ = await triage_batch(session, batch, ruleset=ruleset)
+            tickets, _ = await triage_batch(session, batch, ruleset=ruleset, model=shipped_model())
             raised = await raise_surging_groups(session, tickets, ruleset=ruleset, now=utcnow())
         return {row.id for row in raised}
 

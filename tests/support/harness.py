@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from services.triage.domain import classify
+from services.triage.shipped import classify
 from shared.events import Priority, Report
 from tests.support.helpers import free_port
 from tests.support.polling import Diagnose, wait_until

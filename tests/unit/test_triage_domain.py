@@ -2,8 +2,9 @@
 
 import pytest
 
-from services.triage.domain import Decision, classify
+from services.triage.domain import Decision
 from services.triage.rules import SAFETY_CATEGORIES, builtin_rules
+from services.triage.shipped import classify
 from shared.events import Priority, Report
 
 

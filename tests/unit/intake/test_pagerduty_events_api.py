@@ -15,7 +15,7 @@ from services.intake.adapters.common import Inbound
 from services.intake.adapters.pagerduty import parse_pagerduty_change
 from services.intake.main import create_app
 from services.intake.settings import IntakeSettings
-from services.triage.domain import classify
+from services.triage.shipped import classify
 from shared.bus import InProcessBus
 from shared.events import Priority, TicketReceivedV1, TicketUpdatedV1, decode_event
 from shared.topics import TICKETS_RECEIVED

@@ -21,7 +21,7 @@ from services.intake.adapters.slack import SLACK_TITLE_MAX, slack_text
 from services.intake.domain import ChannelConfig, ticket_id_for
 from services.intake.main import create_app
 from services.intake.settings import IntakeSettings
-from services.triage.domain import classify
+from services.triage.shipped import classify
 from shared.bus import BusUnavailableError, Headers, InProcessBus
 from shared.events import Priority, TicketReceivedV1, TicketUpdatedV1, decode_event
 from shared.topics import TICKETS_RECEIVED

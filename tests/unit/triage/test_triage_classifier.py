@@ -20,7 +20,8 @@ from services.triage.classifier import (
     word_features,
 )
 from services.triage.detectors import detect, normalise
-from services.triage.domain import SAFETY_REVIEW_QUEUE, classify
+from services.triage.domain import SAFETY_REVIEW_QUEUE
+from services.triage.shipped import classify
 from shared.events import Priority, Report
 
 

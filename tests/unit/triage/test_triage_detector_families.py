@@ -9,10 +9,11 @@ import re
 import pytest
 
 from services.triage.detectors import PhraseMatcher, compile_phrase, detect, normalise
-from services.triage.domain import SAFETY_REVIEW_QUEUE, classify
+from services.triage.domain import SAFETY_REVIEW_QUEUE
 from services.triage.evaluate import main
 from services.triage.quality import load, predict, predict_tiered
 from services.triage.rules import RulesError
+from services.triage.shipped import classify
 from shared.events import Priority, Report
 from tests.support.rules import with_rules
 

@@ -3,8 +3,8 @@
 import pytest
 
 from services.triage.detectors import compile_phrase, detect, normalise
-from services.triage.domain import classify
 from services.triage.lexicons import LANGUAGES, SAFETY_LEXICONS
+from services.triage.shipped import classify
 from shared.events import Priority, Report
 
 

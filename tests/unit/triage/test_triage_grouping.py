@@ -2,9 +2,10 @@
 
 import pytest
 
-from services.triage.domain import GroupSignal, classify
+from services.triage.domain import GroupSignal
 from services.triage.grouping import group_key, normalise_url
 from services.triage.rules import parse_rules
+from services.triage.shipped import classify
 from shared.events import Priority, Report, ReportSubject
 from tests.support.rules import default_document, dump
 

@@ -3,7 +3,7 @@ aimed at the reporter by someone else, or a relapse, still are."""
 
 import pytest
 
-from services.triage.domain import classify
+from services.triage.shipped import classify
 from shared.events import Priority, Report
 
 

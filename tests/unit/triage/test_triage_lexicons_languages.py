@@ -7,16 +7,25 @@ Also paraphrased but explicit killing threats in the first five languages."""
 
 import pytest
 
+from services.triage.classifier import shipped_model
 from services.triage.detectors import normalise
-from services.triage.domain import classify
+from services.triage.domain import decide
 from services.triage.lexicons import LANGUAGES, SAFETY_LEXICONS
-from shared.events import Priority, Report
+from services.triage.rules import builtin_rules
+from shared.events import Priority, Report, utcnow
 
 NEW_LANGUAGES = ("de", "it", "nl", "pl", "tr", "vi")
 
 
 def decided(text: str) -> tuple[Priority, str]:
-    decision = classify(Report(title=text, body=""))
+    """Decided with the shipped rules and safety model, as intake would."""
+    decision = decide(
+        Report(title=text, body=""),
+        ruleset=builtin_rules(),
+        channel="",
+        received_at=utcnow(),
+        model=shipped_model(),
+    )
     return decision.priority, decision.category
 
 
@@ -92,6 +101,14 @@ P0 = [
     ("vi", "self_harm", "tôi không muốn sống nữa"),
     ("vi", "child_safety", "nhóm này chia sẻ nội dung khiêu dâm trẻ em"),
     ("vi", "child_safety", "một người đàn ông đòi ảnh khỏa thân của bé gái 12 tuổi"),
+    # Paraphrases: finding and killing, a date of death, ending one's own life.
+    ("de", "threat_to_life", "Ich werde dich finden und töten"),
+    ("de", "self_harm", "Ich denke daran, mich umzubringen"),
+    ("it", "threat_to_life", "preparati a morire"),
+    ("nl", "threat_to_life", "als ik je zie, dan ben je er geweest"),
+    ("pl", "self_harm", "chcę skończyć ze sobą"),
+    ("tr", "threat_to_life", "kafanı keseceğim"),
+    ("vi", "child_safety", "hắn gạ gẫm con gái tôi"),
 ]
 
 
@@ -146,6 +163,8 @@ def test_each_new_language_pages_each_safety_category(
         ("vi", "giết thời gian bằng cách chơi game"),
         ("vi", "tôi muốn mua tủ sắt"),
         # Gaming and tech in every language.
+        ("vi", "anh Khoa thân với trẻ em trong xóm lắm"),
+        ("it", "vi ammazzo di complimenti, ottimo servizio"),
         ("de", "kill den Prozess und starte den Server neu"),
         ("it", "devo uccidere il processo e riavviare il server"),
         ("pl", "zabić proces i zrestartować serwer"),
@@ -182,6 +201,13 @@ def test_idioms_of_each_new_language_are_not_p0(language: str, text: str) -> Non
         ("fr", "je te tue si je te vois"),
         ("fr", "je vais t'enterrer vivant"),
         ("fr", "demain je tire sur tout le monde au lycée"),
+        ("en", "I'll have you killed"),
+        ("en", "there's a bullet with your name on it"),
+        ("es", "te voy a asesinar"),
+        ("es", "date por muerto"),
+        ("pt", "vou te encher de tiro"),
+        ("id", "siap-siap mampus lo"),
+        ("fr", "on va te retrouver et te tuer"),
     ],
 )
 def test_paraphrased_explicit_threats_are_p0(language: str, text: str) -> None:
@@ -199,6 +225,8 @@ def test_paraphrased_explicit_threats_are_p0(language: str, text: str) -> None:
         "j'ai une migraine, je vais crever",
         "hp lo bakal mati kalau gak dicas",
         "I have a gift for you",
+        "I'll gut the old kitchen next month",
+        "vou matar o processo e reiniciar",
     ],
 )
 def test_their_idioms_are_not_p0(text: str) -> None:

@@ -4,8 +4,8 @@ from typing import Any
 
 import pytest
 
-from services.triage.domain import classify
 from services.triage.rules import RulesError, builtin_rules, load_rules_file, parse_rules
+from services.triage.shipped import classify
 from shared.events import Priority, Report, Reporter, ReportSubject
 from tests.support.rules import default_document, dump, with_rules
 

@@ -5,8 +5,9 @@ from typing import Any
 
 import pytest
 
-from services.triage.domain import classify, prose_text
+from services.triage.domain import prose_text
 from services.triage.rules import RulesError, builtin_rules, parse_rules
+from services.triage.shipped import classify
 from shared.events import Priority, ProseSpan, Report, SafetyScreening, Screening
 from tests.support.helpers import VIEWER_KEY, bearer
 from tests.support.rules import default_document, dump, with_rules

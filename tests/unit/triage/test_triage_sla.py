@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.triage.domain import classify
 from services.triage.rules import builtin_rules
+from services.triage.shipped import classify
 from services.triage.sla import BusinessCalendar, add_business_time, due_at, parse_duration
 from shared.events import Priority, Report
 
