@@ -137,9 +137,13 @@ _CHILD_VI = (
     "xâm|xam hại|hai|hiếp|hiep tình-dục|tinh-duc? trẻ-em|tre-em|vị-thành-niên|vi-thanh-nien",
     "lạm|lam dụng|dung tình-dục|tinh-duc trẻ-em|tre-em|vị-thành-niên|vi-thanh-nien|bé-gái|"
     "be-gai|bé-trai|be-trai|học-sinh|hoc-sinh",
-    "ảnh|anh|clip|video|phim khỏa-thân|khoa-than|nóng|nong|sex|sếch|sech trẻ|tre em",
-    "ảnh|anh|clip|video|phim khiêu-dâm|khieu-dam|sex|nóng|nong của|cua trẻ|tre em",
+    # Not "ảnh" (photo): folded it is "anh" (brother, you, a name's title).
+    "khỏa-thân|khoa-than|sex|sếch|sech trẻ|tre em",
+    "clip|video|phim|hình|hinh|hình-ảnh|hinh-anh khỏa-thân|khoa-than|nóng|nong|sex trẻ|tre em",
+    "clip|video|phim|hình|hinh|hình-ảnh|hinh-anh khiêu-dâm|khieu-dam|sex|nóng|nong của|cua "
+    "trẻ|tre em",
     "gạ|ga gẫm|gam|tình|tinh trẻ-em|tre-em|bé-gái|be-gai|học-sinh|hoc-sinh|con-tôi|con-toi|"
+    "con-gái|con-gai|con-trai|"
     "cháu-tôi|chau-toi",
 )
 # Minors, ages and nudity in the new languages, for the co-occurrence rules of the lexicon.
@@ -152,10 +156,11 @@ _MINOR_WORDS_NEW = (
     "ragazzini|figlia|figlio|nipotina|alunna|alunno|dodicenne|tredicenne|quattordicenne|"
     "quindicenne|undicenne|decenne",
     "kinderen|kindje|minderjarige|minderjarigen|meisje|meisjes|dochter|zoon|nichtje|leerling",
-    "dziecko|dzieci|dziecka|nieletni|nieletnia|nieletnich|nieletniej|dziewczynka|dziewczynki|"
+    "dziecko|dzieci|dziecka|dzieciom|dziećmi|dziecmi|nieletni|nieletnia|nieletnich|nieletniej|dziewczynka|dziewczynki|"
     "dziewczynce|chłopiec|chlopiec|chłopca|chlopca|córka|corka|córki|corki|córce|corce|córką|"
     "córkę|corke|syn|syna|synowi|synem|uczennica|małolata|malolata|małolat|malolat",
-    "çocuk|cocuk|çocuğum|cocugum|çocuğa|cocuga|kizim|kizima|oğlum|oglum|oğluma|"
+    "çocuk|cocuk|çocuğum|cocugum|çocuğa|cocuga|çocuğuma|cocuguma|çocuğumu|cocugumu|kizim|"
+    "kizima|kizimi|oğlum|oglum|oğluma|oglumu|"
     "ogluma|küçük-kiz|kucuk-kiz|reşit-olmayan|resit-olmayan|öğrenci|ogrenci",
     "con-tôi|con-toi|con-mình|con-minh|cháu-tôi|chau-toi|con-gái|con-gai|con-trai|trẻ-em|"
     "tre-em|bé-gái|be-gai|bé-trai|be-trai|học-sinh|hoc-sinh|vị-thành-niên|vi-thanh-nien|"
@@ -179,26 +184,40 @@ _SEXUAL_WORDS_NEW = (
     "nago|nagie|nagich|nagiej|nagi|nagą|naga|rozbierane|seksualne|seksualny|intymne",
     "çiplak-fotoğraf|ciplak-fotograf|çiplak-fotoğraflarini|ciplak-fotograflarini|çiplak-foto|"
     "ciplak-foto|çiplak-resim|ciplak-resim|çiplak-video|ciplak-video|cinsel|müstehcen|mustehcen",
-    "khỏa-thân|khoa-than|tình-dục|tinh-duc|khiêu-dâm|khieu-dam|ảnh-nóng|anh-nong|clip-nóng|"
-    "clip-nong",
+    # Not "khỏa thân" alone: folded it is also "Khoa thân" (a name, "close to").
+    "clip-khỏa-thân|video-khỏa-thân|hình-khỏa-thân|ảnh-khỏa-thân-của|chụp-ảnh-khỏa-thân|"
+    "gửi-ảnh-khỏa-thân|đòi-ảnh-khỏa-thân|xin-ảnh-khỏa-thân|tình-dục|tinh-duc|khiêu-dâm|"
+    "khieu-dam|clip-nóng|clip-nong|clip-sex",
 )
 _GROOMING_NEW = (
     "sag|sags|erzähl|erzaehl|erzähls es? nicht deinen|deiner eltern|mama|mutter|papa|vater",
     "nicht|niemandem deinen|deiner|seinen|seiner|ihren|ihrer eltern|mama|mutter|papa|vater "
     "sagen|erzählen|erzaehlen|verraten",
     "unser kleines? geheimnis",
+    "heimlich|alleine|allein treffen|sehen|abholen",
+    "ohne dass deine|ihre|eure|wir|sie eltern|es",
+    "senza che i tuoi|suoi|i-tuoi|i-suoi genitori|lo-sappiano",
+    "incontrarsi|vedersi|incontrarla|incontrarlo da soli|sola|solo|di-nascosto",
     "non dirlo|dire-niente|dirlo-a-nessuno ai|a|alla|al tuoi|tua|tuo? genitori|mamma|papà|papa",
     "il nostro piccolo? segreto",
     "zeg|vertel het? niet|niks|niets tegen je|jouw ouders|moeder|vader|mama|papa",
     "ons|hun|jullie geheimpje|geheim",
+    "afspreken|afspraak zonder dat je|jouw|haar|zijn|wij|we ouders|het",
+    "zonder dat wij|we|je-ouders|haar-ouders|zijn-ouders het weten",
     "niet|niks|niets tegen je|jouw|zijn|haar ouders|moeder|vader|mama|papa zeggen|vertellen|"
     "mag|mogen|moet|hoeft|zegt|vertelt",
     "nie mów|mow|mówił|mowil|mówiła|mowila rodzicom|mamie|tacie",
     "nasz|nasza sekret|tajemnica",
+    "spotkać|spotkac się|sie sam|bez na|rodziców|rodzicow",
+    "bez wiedzy rodziców|rodzicow",
     "ailene|annene|babana|annenlere söyleme|soyleme|anlatma|söylemesin|soylemesin",
     "aramizda kalsin|sir",
+    "ailenin|annenin|ailesinin haberi olmadan",
+    "yalniz|gizlice buluşalim|bulusalim|buluşalim|görüşelim|goruselim",
     "đừng|dung nói|noi|kể|ke với|voi|cho bố-mẹ|bo-me|ba-mẹ|ba-me|cha-mẹ|cha-me",
     "bí|bi mật|mat của|cua chúng|chung ta",
+    "gặp|gap riêng|rieng",
+    "không|khong cho bố-mẹ|bo-me|ba-mẹ|ba-me|cha-mẹ|cha-me biết|biet",
 )
 _CHILD_EXCLUDE_NEW = (
     "sexualkunde|aufklärung|aufklaerung|sexualerziehung|educazione sessuale|seksuele voorlichting",

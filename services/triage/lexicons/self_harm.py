@@ -78,6 +78,7 @@ _SELF_DE = (
     "umzubringen|zu-töten|zu-toeten|erhängen|erhaengen|das-leben-nehmen|das-leben-zu-nehmen|"
     "etwas-antun|was-antun|etwas-anzutun",
     "sich umzubringen|das-leben-zu-nehmen|etwas-anzutun",
+    "daran|dran|überlege|ueberlege|versuche|plane mich umzubringen|das-leben-zu-nehmen",
     "mir das leben zu nehmen",
     "nehme|nehm|nimmt|nehmen mir|sich heute|morgen? das leben",
     "mir|sich das leben nehmen",
@@ -91,7 +92,8 @@ _SELF_DE = (
     "ritze|ritz|ritzt|ritzte mich|sich",
     "schneide|schneid|schneidet mich|sich wieder|absichtlich|heimlich|jeden-tag|jeden-abend|selbst",
     "ritzen|ritzt|ritze mich|sich|meine|ihre arme|handgelenke|beine",
-    "pulsadern|handgelenke aufschneiden|aufritzen|aufgeschnitten|durchschneiden",
+    "pulsader*",
+    "handgelenke aufschneiden|aufritzen|aufgeschnitten|durchschneiden",
     "selbstverletz*",
     "von|vom der|einer|dem? brücke|bruecke|dach|hochhaus|balkon springen|stürzen|stuerzen",
     "spring|springe|springt|stürze|stuerze mich|sich|heute|heut|morgen|jetzt|gleich|nachher? "
@@ -130,7 +132,8 @@ _SELF_IT = (
     "i-polsi|le-gambe",
     "tagliarmi|tagliarsi|mi-taglio|si-taglia|taglio le|i vene|polsi|braccia",
     "mi faccio del male",
-    "mi-butto|buttarmi|gettarmi|lanciarmi|mi-getto|mi-lancio|si-butta|buttarsi dal|da|dalla|"
+    "mi-butto|buttarmi|gettarmi|lanciarmi|mi-getto|mi-lancio|si-butta|buttarsi|buttare|gettare|"
+    "lanciare dal|da|dalla|"
     "sotto|giù-dal|giu-dal il|un|una|la|lo? ponte|tetto|balcone|finestra|treno|palazzo|"
     "terrazzo|metro|grattacielo",
     "si vuole|vorrebbe uccidere|ammazzare|suicidare|impiccare|togliere-la-vita",
@@ -198,6 +201,8 @@ _SELF_PL = (
     "mostu|dachu|bloku|okna|wieżowca|wiezowca|balkonu|pociąg|pociag",
     "lepiej beze mnie",
     "list pożegnalny|pozegnalny",
+    "skończyć|skonczyc|skończę|skoncze ze sobą|soba",
+    "odbiorę|odbiore|odebrać|odebrac|odbierze sobie życie|zycie",
     # All of one's pills at once.
     "łyknę|lykne|łyknąć|lyknac|połknę|polkne|połknąć|polknac|wezmę|wezme|wziąć|wziac|wzięłam|"
     "wzielam|wziąłem|wzialem|łyknęłam|lyknelam wszystkie|całe|cale tabletki|leki|pigułki|"
@@ -232,6 +237,7 @@ _SELF_TR = (
     "atacağim|atacagim",
     "bensiz daha iyi|mutlu olur|olursunuz|olacaklar",
     "veda mektubu|mektubumu",
+    "haplari|haplari|ilaçlari|ilaclari içip|icip|yutup öleceğim|olecegim|ölcem|olcem|ölmek",
     # All of one's pills at once.
     "tüm|tum|bütün|butun ilaçlarimi|ilaclarimi|ilaçlari|ilaclari|haplarimi|haplari|"
     "haplari içeceğim|icecegim|içtim|ictim|içicem|icicem|yutacağim|yutacagim|yuttum",
@@ -254,6 +260,8 @@ _SELF_VI = (
     "uống|uong hết|het|cả-lọ|ca-lo thuốc|thuoc ngủ|ngu",
     "uống|uong thuốc|thuoc ngủ|ngu tự|tu tử|tu|chết|chet",
     "thư|thu tuyệt|tuyet mệnh|menh",
+    "nhảy|nhay từ|tu tầng|tang|nóc|noc|sân-thượng|san-thuong|cầu|cau|lầu|lau",
+    "tôi|toi|mình|minh|tớ|tui muốn|muon kết|ket thúc|thuc tất-cả|tat-ca|mọi-thứ|moi-thu",
     "mọi|moi người|nguoi sẽ|se tốt|tot|hạnh-phúc|hanh-phuc hơn|hon khi|nếu|neu không|khong có|"
     "co tôi|toi|mình|minh",
 )

@@ -323,6 +323,11 @@ _THREATS_DE = (
     "mit dem tod|umbringen gedroht|droht|drohte|bedroht",
     "droht|drohte|bedroht|bedrohte mir|mich|uns mit dem tod",
     "er|sie|typ|kerl|ex|mann|freund|stiefvater bringt|bringen|bringt's mich|uns um",
+    f"dass|daß er|sie mich|uns {_DE_KILLS}",
+    "dann|sonst|danach bist du tot|dran|fällig|faellig",
+    "finden|suchen|holen und töten|toeten|umbringen|abstechen|erschießen|erschiessen|kaltmachen",
+    "blutbad|massaker anrichten|veranstalten|machen",
+    f"blutbad|massaker an|in der|unserer|meiner|dem|im? {_DE_PLACES}",
     "dass|daß er|sie mich|uns umbringt|umbringen|tötet|toetet|töten|ermordet|erschießt|erschiesst|"
     "absticht|umbringen-wird|töten-wird|umbringen-will",
     "morddrohung*|todesdrohung*|bombendrohung*|mordandrohung*",
@@ -364,6 +369,9 @@ _THREATS_IT = (
     "ti|vi|lo|la vengo|veniamo|verrò|verro a|ad ammazzare|uccidere|prendere-e-ammazzare",
     "sei|siete un|una|dei uomo|donna|uomini morto|morta|morti",
     "sei|siete già|gia morto|morta|morti",
+    "preparati|preparatevi a morire",
+    "morirai|morirete",
+    "muori stanotte|stasera|domani|presto|oggi",
     "hai|avete i giorni contati",
     "non vedrai|vedrete|arriverai|arriverete|arrivi a|ad|al? l'alba|domani|natale|stasera|"
     "fine-settimana|weekend|lunedì|lunedi",
@@ -408,6 +416,7 @@ _THREATS_NL = (
     f"ik-ga|ik-zal|we-gaan|wij-gaan {_NL_YOU} afmaken",
     "je-bent|jij-bent|jullie-zijn dood|een-dood-man|een-dode-man|er-geweest",
     "je|jij|jullie gaat|gaan dood",
+    "dan|anders ben je|zijn-jullie dood|er-geweest",
     "je|jouw|jullie dagen zijn geteld",
     "je|jij|jullie haalt|halen de|het ochtend|volgende-dag|weekend|zondag|maandag niet",
     "weet|weten waar je|jij|jullie woont|wonen",
@@ -471,6 +480,8 @@ _THREATS_PL = (
     "zabiciem|zabójstwem|zabojstwem",
     "groźb*|grozb* śmierci|smierci|zabicia|karalne-śmierci",
     "groźb*|grozb* bombow*|podłożenia-bomby|podlozenia-bomby",
+    "przyniosę|przyniose|wezmę|wezme|przyniesie|weźmie|wezmie broń|bron|pistolet|nóż|noz|"
+    "spluwę|spluwe|karabin do szkoły|szkoly|pracy|klasy",
     # Mass violence.
     f"wysadzę|wysadze|wysadzimy|wysadzić|wysadzic|wysadzi|wysadzą|wysadza {_PL_PLACES}",
     "podłożę|podloze|podłożymy|podlozymy|podłożyć|podlozyc|podłoży|podlozy|zdetonuję|zdetonuje "
@@ -504,6 +515,9 @@ _THREATS_TR = (
     "öldürmeye-çalişti|oldurmeye-calisti|biçaklayacağini|bicaklayacagini|gebereceğini|"
     "gebertecegini|gebertecek|öldürürüm-dedi|oldururum-dedi|öldürecekler|oldurecekler",
     "ölüm|olum|ölümle|olumle tehdid*|tehdit*",
+    "kafani|kafanizi|boğazini|bogazini keseceğim|kesecegim|kesicem|keserim|kesecegiz",
+    "öldürüleceksin|olduruleceksin|öldürülceksin|oldurulceksin|öldürüleceksiniz",
+    "seni|sizi gebertmeye|öldürmeye|oldurmeye geliyorum|gelecegim|gelicem",
     "bomba tehdid*|tehdit*|ihbar*",
     # Mass violence.
     f"{_TR_PLACES} havaya uçuracağim|ucuracagim|uçururum|ucururum|uçurcam|ucurcam|uçuracağiz|"
@@ -533,7 +547,7 @@ _THREATS_VI = (
     "mày|may|chúng-mày|chung-may sẽ|se không|khong sống|song qua|nổi|noi|đến|den đêm|dem|"
     "ngày-mai|ngay-mai|sáng-mai|sang-mai|tối-nay|toi-nay|tuần-này|tuan-nay",
     "tao|tau sẽ|se? cho mày|may chết|chet|xuống-lỗ|xuong-lo|ra-nghĩa-địa|ra-nghia-dia",
-    "đốt|dot nhà|nha mày|may|chúng-mày|chung-may",
+    "đốt|dot nhà|nha mày|may|chúng-mày|chung-may|tụi-mày|tui-may|bọn-mày|bon-may",
     # Mass violence.
     "sẽ|se|muốn|muon|định|dinh|sắp|sap|dọa|doa xả|xa súng|sung",
     "sẽ|se|muốn|muon|định|dinh|sắp|sap|dọa|doa đánh|danh bom",
@@ -625,7 +639,9 @@ _IDIOMS_NEW = (
     "tutti i|gli|quei|questi processi|batteri|germi|zombie|nemici|mostri|insetti|parassiti|virus",
     "morto|morta|morti|muoio|morire|morendo per|dal|dalla|dalle|di me|ridere|risate|sonno|fame|"
     "caldo|noia|stanchezza|paura|freddo|vergogna|sete",
-    "ti|vi ammazzo|uccido|mangio di baci|coccole|solletico|abbracci",
+    "ti|vi ammazzo|uccido|mangio di baci|coccole|solletico|abbracci|complimenti|regali|lavoro",
+    "morirai|morirete dal|dalla|dalle|di ridere|risate|noia|fame|caldo|freddo|vergogna|invidia|"
+    "sonno|sete",
     "sparo|spari|sparata|sparano grossa|grosse|cazzate",
     "dood voor|van|aan|door|om|zonder mij|me|ons|het|de|lachen|verveling|schaamte|hitze|hitte|"
     "honger|dorst|kou",
@@ -730,7 +746,7 @@ THREAT_TO_LIFE = Lexicon(
             "slit|cut your|his|her|their throat",
             "burn down your|our|their|his|her|the house|home|school|building",
             "burn you|them|us alive",
-            "you-are|you're|ur|youre dead",
+            "you-are|you're|ur|youre|u-r|u-are dead",
             "your kids|family|children|wife|husband|mom|mother are dead",
             f"threaten*|threatening to? {_VERBS}|hurt|rape me|us|my|you|him|her|them",
             f"he-will|he'll|she-will|she'll|they-will|they'll|he's-going-to|she's-going-to "
@@ -746,7 +762,17 @@ THREAT_TO_LIFE = Lexicon(
             "death threat*",
             "threaten* to kill|shoot|stab|murder",
             "i know where you live|stay",
-            "you-are|you're|your going|gonna to? die",
+            "you-are|you're|your|ur|youre|u-r|u-are going|gonna to? die",
+            # Paraphrase: someone hired, a name on a bullet, the outcome ("end up dead").
+            "have|get|getting you|u|him|her|them killed|shot|whacked|murdered|taken-out",
+            "bullet|bullets with your|ur|his|her|their name",
+            "you-are|you're|youre|ur|u|you|u-r gonna|going-to|will end up dead|in-a-body-bag|"
+            "in-a-ditch|in-the-morgue|in-a-coffin",
+            "you're-gonna|youre-gonna|ur-gonna|you-are-going-to|you're-going-to|you'll|youll|"
+            "you-will|u-will get|be shot|stabbed|killed|murdered|whacked|executed",
+            "killing|shooting|stabbing|murdering|slaughtering everyone|everybody|all-of-you|"
+            "them-all|people|kids|students|the-teachers",
+            "bomb|firebomb|blow-up your|ur|his|her|their house|home|car|place|family",
             "bring* a gun|guns|knife to school|work|class",
             "hunt you down",
             "put a bullet in",
@@ -821,6 +847,15 @@ THREAT_TO_LIFE = Lexicon(
         "es": (
             "voy a matar*",
             "te voy a matar|disparar|apuñalar",
+            # Every verb of killing after "te voy a", "los vamos a", "me va a".
+            "te|lo|la|los|las|les|me|nos voy|vamos|va|van|vas a matar|asesinar|apuñalar|"
+            "acuchillar|degollar|ahorcar|estrangular|ahogar|envenenar|balear|fusilar|rajar|"
+            "descuartizar|linchar|acribillar",
+            "te|lo|la|los|las|les voy|vamos|va|van a llenar de plomo|balas|balazos|agujeros",
+            "date|dense|dalo|darte por muerto|muerta|muertos",
+            "vas|van a terminar|acabar|aparecer bajo tierra|en-una-bolsa|en-el-cementerio|"
+            "en-una-zanja|en-un-ataúd|en-un-ataud|tres-metros-bajo-tierra",
+            "te|le voy|va|vamos|van a cortar|arrancar la cabeza",
             "los|las|lo|la voy a matar",
             "te mato",
             "vas a morir",
@@ -887,6 +922,14 @@ THREAT_TO_LIFE = Lexicon(
             "degolar|queimar|enterrar|apagar",
             "vou|vai|vão|vao te|me|lhe? dar|meter um? tiro|tiros|bala|balas",
             "encher de bala|balas|chumbo",
+            # Every verb of killing after "vou te", "vai me", "vamos te".
+            "vai|vao|vão|vou|vamos|quer|querem me|te|nos|lhe|vos estrangular|sufocar|envenenar|"
+            "assassinar|executar|fuzilar|esquartejar|afogar|metralhar|matar",
+            "te|lhe|vos encher de tiro|tiros|facada|facadas|bala|balas",
+            "mandar|mando|vou-mandar te|alguem-te? matar|apagar",
+            "meter|enfiar|dar|dou|meto bala|chumbo|tiro|um-tiro em voce|você|vc|ti|tu",
+            "vai|vão|vao virar presunto",
+            "boca cheia de formiga|formigas",
             "vou|vai|vão|vao acabar com voce|você|vc|vcs|sua-vida|tua-vida|sua-raça",
             "voce|você|vc|tu ta|tá|está|esta morto|morta",
             "voce|você|vc|tu|ele|ela e|é um homem|cara morto",
@@ -922,6 +965,8 @@ THREAT_TO_LIFE = Lexicon(
             "mau|akan|pengen bunuh|membunuh aku|kamu|kau|kalian|saya|dia",
             "menghabisi|habisi|habisin|menghilangkan nyawa*",
             "nyawamu|nyawaku|nyawanya melayang|habis|hilang",
+            "nyawa lo|lu|kamu|kau|loe melayang|habis|hilang|tamat",
+            "siap-siap|siap mati|mampus|modar",
             "mau|akan|bakal|pengen habisi|habisin|bacok|tusuk|tembak|gorok|menusuk|menembak|"
             "membacok kamu|kau|lo|lu|lho|kalian|aku|saya|dia|mu|kamu-semua",
             "kubacok|kutusuk|kutembak|kuhabisi",
@@ -930,6 +975,7 @@ THREAT_TO_LIFE = Lexicon(
             "kamu|kau|lo|lu tidak|gak|ga|nggak akan? lihat|melihat|hidup besok|hari-esok|"
             "sampai-besok",
             "bakar|membakar rumahmu|rumahnya|rumah-kamu",
+            "bakar|membakar|kubakar rumah lo|lu|kamu|kau|loe",
             "penembakan di sekolah",
             "pasang|taruh bom",
             # Paraphrased but explicit: "aku habisi kamu", "lo bakal mati", "gorok leher lo".
@@ -959,6 +1005,11 @@ THREAT_TO_LIFE = Lexicon(
             "je sais ou tu habites",
             "tu vas mourir",
             "va|veut|vont|menace|menacé|menacee de? me|te|nous|vous tuer",
+            "viens|viendrai|venir|pour|et|de te|vous tuer|buter|flinguer|égorger|egorger|descendre|"
+            "crever|poignarder|étrangler|etrangler",
+            "te|vous tirer dessus",
+            "te|vous mettre|coller|loger|planter une|des balle|balles",
+            "six pieds sous terre",
             "faire sauter l'école|ecole|immeuble|bureau",
             "je vais te|le|la|les|vous? buter|flinguer|egorger|descendre|crever|poignarder|"
             "planter|trouer|cramer|bruler|étrangler|etrangler|saigner",
@@ -1128,6 +1179,9 @@ THREAT_TO_LIFE = Lexicon(
         "butter knife",
         "kitchen knife set",
         "gut feeling|instinct",
+        "gut|gutting|gutted the|this|my|our|that|a old|whole|entire|upstairs|downstairs? "
+        "kitchen|bathroom|house|room|place|car|fish|"
+        "deer|building|basement|office|interior|engine",
         "gut you the? fish",
         "end your life insurance|policy",
         "end your|his|her|their life subscription|plan",
@@ -1145,6 +1199,10 @@ THREAT_TO_LIFE = Lexicon(
         "acabar con tu|su vida util|útil",
         "matar el|la|a|al|los|las? tiempo|rato|hambre|sed|aburrimiento|mosquito|mosquitos|bicho",
         "matar essa|essas|a|as|o? saudade*|fome|sede|tempo|aula|trabalho",
+        "matar|mata|mato|matando|matei o|os|a|as|esse|este processo|processos|app|aplicativo|"
+        "tarefa|tarefas|programa|servidor|bug|serviço|servico|jogo",
+        "matar|mata|mato|matando de|a? risa|susto|un-susto|disgusto|rabia|celos|amor|pena|"
+        "vergüenza|verguenza",
         "mata|matar|matando|mato|matou de raiva|rir|risada|vergonha|susto|saudade|fome|"
         "tedio|tédio|cansaço|cansaco|risa|ganas|calor|frio|estudar|trabalhar|tanto",
         "kill to|for get|have|see|be|a|an|some",

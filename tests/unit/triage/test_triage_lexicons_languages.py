@@ -8,9 +8,9 @@ Also paraphrased but explicit killing threats in the first five languages."""
 import pytest
 
 from services.triage.classifier import shipped_model
-from services.triage.detectors import normalise
 from services.triage.domain import decide
 from services.triage.lexicons import LANGUAGES, SAFETY_LEXICONS
+from services.triage.phrases import normalise
 from services.triage.rules import builtin_rules
 from shared.events import Priority, Report, utcnow
 
