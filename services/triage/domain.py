@@ -28,7 +28,8 @@ from typing import Any
 
 from services.triage.classifier import SafetyModel
 from services.triage.deadlines import Sla, compute_sla
-from services.triage.detectors import Detection, NormalisedText, detect, normalise
+from services.triage.detectors import Detection, detect
+from services.triage.phrases import NormalisedText, normalise
 from services.triage.rules import SAFETY_CATEGORIES, CompiledRule, RuleSet
 from services.triage.rules_schema import SEVERITY_RANK
 from shared.events import Priority, Reason, Report, Screening

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from services.triage.classifier import shipped_model
-from services.triage.detectors import normalise
+from services.triage.phrases import normalise
 from services.triage.quality import DEFAULT_SET, load
 from services.triage.quality_report import report
 from services.triage.rules import builtin_rules

@@ -17,7 +17,7 @@ from pydantic import (
     ValidationError,
 )
 
-from services.triage.detectors import PhraseMatcher
+from services.triage.phrases import PhraseMatcher
 from services.triage.rules_schema import Rule, RulesFile
 from services.triage.sla import BusinessCalendar, parse_duration
 from shared.config import ConfigError

@@ -35,7 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from services.triage.classifier import BLOCKS, MODEL_PATH, SAFETY_CLASSES, SafetyModel, tokens
-from services.triage.detectors import detect, normalise
+from services.triage.detectors import detect
+from services.triage.phrases import normalise
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS_DIR = ROOT / "training" / "triage"

@@ -19,8 +19,9 @@ from services.triage.classifier import (
     tokens,
     word_features,
 )
-from services.triage.detectors import detect, normalise
+from services.triage.detectors import detect
 from services.triage.domain import SAFETY_REVIEW_QUEUE
+from services.triage.phrases import normalise
 from services.triage.shipped import classify
 from shared.events import Priority, Report
 

@@ -8,9 +8,10 @@ import re
 
 import pytest
 
-from services.triage.detectors import PhraseMatcher, compile_phrase, detect, normalise
+from services.triage.detectors import detect
 from services.triage.domain import SAFETY_REVIEW_QUEUE
 from services.triage.evaluate import main
+from services.triage.phrases import PhraseMatcher, compile_phrase, normalise
 from services.triage.quality import load, predict, predict_tiered
 from services.triage.rules import RulesError
 from services.triage.shipped import classify

@@ -2,8 +2,9 @@
 
 import pytest
 
-from services.triage.detectors import compile_phrase, detect, normalise
+from services.triage.detectors import detect
 from services.triage.lexicons import LANGUAGES, SAFETY_LEXICONS
+from services.triage.phrases import compile_phrase, normalise
 from services.triage.shipped import classify
 from shared.events import Priority, Report
 
