@@ -3,16 +3,14 @@ human overrides. A ticket that ever had a restricted category answers, to a key 
 teams, the same 404 as a ticket that does not exist."""
 
 import json
-from datetime import datetime
 from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Request
-from pydantic import BaseModel, Field
 
 from services.triage import store
 from services.triage.decisions import group_signal_preview
-from services.triage.domain import Decision, GroupSignal, decide
+from services.triage.domain import GroupSignal, decide
 from services.triage.grouping import group_key
 from services.triage.overrides import (
     NothingToChangeError,
@@ -24,12 +22,21 @@ from services.triage.overrides import (
 )
 from services.triage.rules import RulesError, parse_rules, rules_text_of
 from services.triage.rules_manager import ActiveRules, RulesManager
-from services.triage.rules_schema import RulesFile
+from services.triage.schemas import (
+    RULES_DOCUMENT_SCHEMA,
+    DryRunDecision,
+    DryRunRequest,
+    OverrideRequest,
+    OverrideResult,
+    SimulateRequest,
+    TicketDecision,
+    dry_run_view,
+)
 from services.triage.simulate import StoredReport, simulate
 from services.triage.state import TriageState, TriageStateDep
 from shared.auth import Principal
-from shared.events import Priority, Reason, Report, utcnow
-from shared.openapi import inline_refs, problems
+from shared.events import Report, utcnow
+from shared.openapi import problems
 from shared.problems import ProblemError
 from shared.service import (
     AdminDep,
@@ -47,25 +54,6 @@ async def _rules(state: TriageStateDep) -> RulesManager:
 
 
 RulesDep = Annotated[RulesManager, Depends(_rules)]
-
-
-class TicketDecision(BaseModel):
-    ticket_id: str
-    channel: str
-    category: str
-    severity: str
-    priority: str
-    queue: str
-    reasons: list[Reason]
-    rules_version: str
-    received_at: datetime
-    triaged_at: datetime
-    tags: list[str] = Field(default_factory=list)
-    first_response_due: datetime | None = None
-    resolution_due: datetime | None = None
-    sla_policies: list[str] = Field(default_factory=list)
-    group_key: str | None = None
-    overridden: bool = False
 
 
 def _ticket_not_found() -> ProblemError:
@@ -147,10 +135,6 @@ async def _rules_text(request: Request) -> str:
     return text
 
 
-# The rules document as JSON: RulesFile's schema. Beyond it, the rules are checked as a
-# whole (a rule naming a category, queue or SLA policy the document does not define, a
-# regex that does not compile, ...): those answer 422 naming the rule and field.
-RULES_DOCUMENT_SCHEMA = inline_refs(RulesFile.model_json_schema())
 _RULES_BODY = {
     "requestBody": {
         "description": "The rules document, as YAML text or as the same document in JSON.",
@@ -198,15 +182,6 @@ async def put_rules(request: Request, rules: RulesDep, principal: AdminDep) -> d
     except RulesError as error:
         raise _invalid_rules(error) from error
     return _rules_view(active)
-
-
-class SimulateRequest(BaseModel):
-    rules: str | dict[str, Any] = Field(
-        description="The proposed rules: YAML text or a document (checked as PUT /v1/rules "
-        "checks it; 422 when it does not validate)",
-        json_schema_extra={"anyOf": [{"type": "string", "minLength": 1}, RULES_DOCUMENT_SCHEMA]},
-    )
-    last: int = Field(default=200, ge=1, description="Replay this many most recent tickets")
 
 
 @router.post("/rules/simulate", responses=problems(422))
@@ -263,45 +238,6 @@ async def simulate_rules(
 # --- dry run ----------------------------------------------------------------------------
 
 
-class DryRunRequest(BaseModel):
-    report: Report
-    channel: str = Field(default="dry-run", max_length=64)
-    rules: str | None = Field(
-        default=None, description="Proposed rules YAML to decide with instead of the active ones"
-    )
-
-
-class DryRunDecision(BaseModel):
-    category: str
-    severity: str
-    priority: Priority
-    queue: str
-    reasons: list[Reason]
-    rules_version: str
-    tags: list[str]
-    first_response_due: datetime | None
-    resolution_due: datetime | None
-    sla_policies: list[str]
-    group_key: str | None
-    stored: bool = False
-
-
-def _dry_run_view(decision: Decision) -> DryRunDecision:
-    return DryRunDecision(
-        category=decision.category,
-        severity=decision.severity,
-        priority=decision.priority,
-        queue=decision.queue,
-        reasons=decision.reasons,
-        rules_version=decision.rules_version,
-        tags=list(decision.tags),
-        first_response_due=decision.sla.first_response_due if decision.sla else None,
-        resolution_due=decision.sla.resolution_due if decision.sla else None,
-        sla_policies=list(decision.sla.policies) if decision.sla else [],
-        group_key=decision.group_key,
-    )
-
-
 @router.post("/triage/dry-run", response_model=DryRunDecision)
 async def dry_run(
     body: DryRunRequest,
@@ -328,25 +264,10 @@ async def dry_run(
         model=state.model,
         group=group,
     )
-    return _dry_run_view(decision)
+    return dry_run_view(decision)
 
 
 # --- overrides --------------------------------------------------------------------------
-
-
-class OverrideRequest(BaseModel):
-    reason: str = Field(min_length=3, max_length=2000)
-    category: str | None = Field(default=None, max_length=64)
-    severity: str | None = Field(default=None, pattern=r"^(critical|high|medium|low|info)$")
-    priority: Priority | None = None
-    queue: str | None = Field(default=None, min_length=1, max_length=64)
-
-
-class OverrideResult(BaseModel):
-    ticket: TicketDecision
-    override_id: str
-    event_id: str
-    published: bool
 
 
 @router.post(
