@@ -575,6 +575,8 @@ SELF_HARM = Lexicon(
             "me pendre",
             "me couper|taillader les veines|poignets",
             "me taillader|tailladee|tailladée",
+            "me suis|étais|etais encore|re|de-nouveau? scarifié|scarifiée|scarifie|scarifiee|"
+            "tailladé|tailladée|taillade|tailladee",
             "avaler|avale|avalé tous mes cachets|medicaments|médicaments",
             "plus aucune raison de vivre",
             "aimerais|je-voudrais etre|être mort|morte",

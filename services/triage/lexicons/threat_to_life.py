@@ -884,6 +884,8 @@ THREAT_TO_LIFE = Lexicon(
             "voy a volar|explotar la|el escuela|colegio|edificio|oficina",
             "tiroteo en la|el escuela|colegio mañana|hoy",
             "hay que|deberian|deberían matarlo|matarla|matarlos",
+            # Shooting as "giving lead": "darles plomo", "meterle bala".
+            "darle|darles|dales|meterle|meterles|meterte|darte plomo|bala|balas",
             # Paraphrased but explicit: the future, a life taken, a neck broken.
             "te|lo|la|los|las|les mataré|matare|asesinaré|asesinare|apuñalaré|apunalare|"
             "dispararé|disparare|degollaré|degollare|ahorcaré|ahorcare",
@@ -930,6 +932,8 @@ THREAT_TO_LIFE = Lexicon(
             "meter|enfiar|dar|dou|meto bala|chumbo|tiro|um-tiro em voce|você|vc|ti|tu",
             "vai|vão|vao virar presunto",
             "boca cheia de formiga|formigas",
+            "vai|vão|vao|voce-vai|você-vai aparecer|acabar boiando|morto|morta|numa-vala|no-rio|"
+            "no-valão|no-valao",
             "vou|vai|vão|vao acabar com voce|você|vc|vcs|sua-vida|tua-vida|sua-raça",
             "voce|você|vc|tu ta|tá|está|esta morto|morta",
             "voce|você|vc|tu|ele|ela e|é um homem|cara morto",
@@ -967,6 +971,8 @@ THREAT_TO_LIFE = Lexicon(
             "nyawamu|nyawaku|nyawanya melayang|habis|hilang",
             "nyawa lo|lu|kamu|kau|loe melayang|habis|hilang|tamat",
             "siap-siap|siap mati|mampus|modar",
+            # Incitement: "they must be slaughtered".
+            "harus|perlu|mesti|wajib dibantai|dibunuh|dihabisi|dimusnahkan|ditembak-mati",
             "mau|akan|bakal|pengen habisi|habisin|bacok|tusuk|tembak|gorok|menusuk|menembak|"
             "membacok kamu|kau|lo|lu|lho|kalian|aku|saya|dia|mu|kamu-semua",
             "kubacok|kutusuk|kutembak|kuhabisi",
@@ -1010,6 +1016,7 @@ THREAT_TO_LIFE = Lexicon(
             "te|vous tirer dessus",
             "te|vous mettre|coller|loger|planter une|des balle|balles",
             "six pieds sous terre",
+            "aligner|fusiller|coller contre un|le mur",
             "faire sauter l'école|ecole|immeuble|bureau",
             "je vais te|le|la|les|vous? buter|flinguer|egorger|descendre|crever|poignarder|"
             "planter|trouer|cramer|bruler|étrangler|etrangler|saigner",

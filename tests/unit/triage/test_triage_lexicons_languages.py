@@ -208,6 +208,11 @@ def test_idioms_of_each_new_language_are_not_p0(language: str, text: str) -> Non
         ("pt", "vou te encher de tiro"),
         ("id", "siap-siap mampus lo"),
         ("fr", "on va te retrouver et te tuer"),
+        # Incitement to kill a group: "darles plomo", "harus dibantai", "aligner contre un mur".
+        ("es", "habría que ponerlos en fila y darles plomo"),
+        ("pt", "vai aparecer boiando no rio"),
+        ("id", "kaum mereka harus dibantai semua"),
+        ("fr", "faudrait tous les aligner contre un mur"),
     ],
 )
 def test_paraphrased_explicit_threats_are_p0(language: str, text: str) -> None:
@@ -227,6 +232,8 @@ def test_paraphrased_explicit_threats_are_p0(language: str, text: str) -> None:
         "I have a gift for you",
         "I'll gut the old kitchen next month",
         "vou matar o processo e reiniciar",
+        "il faut aligner les photos contre le mur",
+        "pelaku harus dihukum berat",
     ],
 )
 def test_their_idioms_are_not_p0(text: str) -> None:
