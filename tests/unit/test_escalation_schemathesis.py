@@ -21,13 +21,13 @@ from services.escalation.opening import open_for_ticket
 from services.escalation.settings import EscalationSettings
 from shared.db import Database
 from shared.events import Priority, Reason, TicketTriagedData, TicketTriagedV1
-from tests.unit.escalation.helpers import (
+from tests.support.escalation import (
     WEBHOOK_SECRET,
     WEBHOOK_SECRET_ENV,
     FakeClock,
     write_escalation_config,
 )
-from tests.unit.helpers import RESPONDER_KEY, VIEWER_KEY
+from tests.support.helpers import RESPONDER_KEY, VIEWER_KEY
 from tests.unit.schemathesis_run import run_engine, semantic_422
 
 ADMIN_KEY = "schemathesis-admin-key"

@@ -13,7 +13,7 @@ from services.intake import signatures
 from services.intake.main import create_app
 from services.intake.settings import IntakeSettings
 from shared.bus import InProcessBus
-from tests.unit.helpers import CHANNEL_TOKEN, CHANNEL_TOKEN_ENV, bearer
+from tests.support.helpers import CHANNEL_TOKEN, CHANNEL_TOKEN_ENV, bearer
 from tests.unit.schemathesis_run import NEGATIVE_REJECTED, run_engine
 
 SLACK_SECRET = "slack-signing-secret-for-tests"

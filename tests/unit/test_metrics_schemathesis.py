@@ -5,7 +5,7 @@ from typing import Any
 
 from services.metrics.main import create_app
 from services.metrics.settings import MetricsSettings
-from tests.unit.helpers import VIEWER_KEY, bearer
+from tests.support.helpers import VIEWER_KEY, bearer
 from tests.unit.schemathesis_run import run_engine
 
 

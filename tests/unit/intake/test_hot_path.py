@@ -23,7 +23,7 @@ from services.intake.redaction import redact
 from services.intake.settings import IntakeSettings
 from shared.bus import InProcessBus
 from shared.problems import install_problem_handlers
-from tests.unit.helpers import CHANNEL, CHANNEL_TOKEN, PROBLEM_JSON, bearer, sample_value
+from tests.support.helpers import CHANNEL, CHANNEL_TOKEN, PROBLEM_JSON, bearer, sample_value
 
 REPORT: dict[str, Any] = {
     "title": "Someone keeps harassing me",

@@ -6,7 +6,7 @@ from typing import Any
 
 from services.triage.main import create_app
 from services.triage.settings import TriageSettings
-from tests.unit.helpers import bearer
+from tests.support.helpers import bearer
 from tests.unit.schemathesis_run import run_engine, semantic_422
 from tests.unit.triage.conftest import ADMIN_KEY
 
