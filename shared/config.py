@@ -2,10 +2,11 @@
 
 import os
 from pathlib import Path
-from typing import Self, TypeVar
+from typing import Annotated, Self, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, model_validator
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -66,3 +67,15 @@ def load_yaml_model(path: Path, model: type[ModelT]) -> ModelT:
             for item in error.errors()
         )
         raise ConfigError(f"{path}: {problems}") from error
+
+
+def _known_time_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"unknown time zone {value!r}") from error
+    return value
+
+
+# An IANA time zone name ("Europe/Paris"), checked when a configuration file is loaded.
+TimeZoneName = Annotated[str, AfterValidator(_known_time_zone)]

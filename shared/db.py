@@ -1,14 +1,14 @@
 """Async SQLModel sessions for SQLite (embedded) and PostgreSQL (distributed)."""
 
 import json
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Table, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -124,3 +124,28 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+Row = TypeVar("Row")
+
+
+async def commit_or_existing(
+    session: AsyncSession,
+    rows: Sequence[SQLModel],
+    *,
+    written: Row,
+    existing: Callable[[], Awaitable[Row | None]],
+) -> Row:
+    """Commit ``rows`` and return ``written``; when a unique key shows that a concurrent
+    writer (another replica, a redelivery) committed the same thing first, roll back and
+    return what it wrote instead. Any other integrity error is raised."""
+    session.add_all(list(rows))
+    try:
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()
+        found = await existing()
+        if found is None:
+            raise
+        return found
+    return written

@@ -3,11 +3,11 @@ restrictions) and overrides, in each schedule's time zone."""
 
 from datetime import datetime, timedelta
 from typing import Literal, Self
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 
 from services.escalation.config_types import Duration, StrictModel
+from shared.config import TimeZoneName
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -61,18 +61,9 @@ class Override(StrictModel):
 
 class Schedule(StrictModel):
     name: str = Field(min_length=1, max_length=64)
-    time_zone: str = "UTC"
+    time_zone: TimeZoneName = "UTC"
     layers: list[Layer] = Field(min_length=1, description="Later layers win where active.")
     overrides: list[Override] = Field(default_factory=list)
-
-    @field_validator("time_zone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"unknown time zone {value!r}") from error
-        return value
 
 
 class SchedulesFile(StrictModel):

@@ -6,7 +6,7 @@ Field-level checks only; what needs the whole document is checked by
 import re
 from datetime import date, time
 from typing import Annotated, Any, Literal, Self
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import (
     BaseModel,
@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from services.triage.sla import BusinessCalendar, parse_duration
+from shared.config import TimeZoneName
 from shared.events import Priority
 
 Severity = Literal["critical", "high", "medium", "low", "info"]
@@ -115,20 +116,11 @@ class Grouping(_Strict):
 
 
 class CalendarSpec(_Strict):
-    timezone: str
+    timezone: TimeZoneName
     days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(min_length=1)
     start: time
     end: time
     holidays: list[date] = Field(default_factory=list)
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"unknown time zone {value!r}") from error
-        return value
 
     @model_validator(mode="after")
     def _opens_before_closing(self) -> Self:

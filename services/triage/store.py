@@ -10,6 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from shared.db import commit_or_existing
+
 
 class TriagedTicket(SQLModel, table=True):
     """One row per ticket: its decision and the exact event emitted for it, so a duplicate
@@ -165,16 +167,12 @@ async def lock_ticket(session: AsyncSession, ticket_id: str) -> TriagedTicket | 
 
 async def insert_ticket(session: AsyncSession, ticket: TriagedTicket) -> TriagedTicket:
     """Insert, or return the row a concurrent replica committed first for this ticket."""
-    session.add(ticket)
-    try:
-        await session.commit()
-    except IntegrityError:
-        await session.rollback()
-        existing = await get_ticket(session, ticket.ticket_id)
-        if existing is None:
-            raise
-        return existing
-    return ticket
+    return await commit_or_existing(
+        session,
+        [ticket],
+        written=ticket,
+        existing=lambda: get_ticket(session, ticket.ticket_id),
+    )
 
 
 async def recent_tickets(session: AsyncSession, *, limit: int) -> Sequence[TriagedTicket]:

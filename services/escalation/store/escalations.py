@@ -18,6 +18,7 @@ from services.escalation.store.models import (
     PendingTicketUpdate,
     TicketCategory,
 )
+from shared.db import commit_or_existing
 
 
 async def get_escalation(session: AsyncSession, escalation_id: str) -> Escalation | None:
@@ -161,18 +162,12 @@ async def insert_opened(
 ) -> Escalation:
     """Insert a new escalation with its opened event (and its first pages, timers and audit
     entry), or return the one already there."""
-    session.add(escalation)
-    session.add(event)
-    session.add_all(list(extra))
-    try:
-        await session.commit()
-    except IntegrityError:
-        await session.rollback()
-        existing = await get_by_ticket(session, escalation.ticket_id)
-        if existing is None:
-            raise
-        return existing
-    return escalation
+    return await commit_or_existing(
+        session,
+        [escalation, event, *extra],
+        written=escalation,
+        existing=lambda: get_by_ticket(session, escalation.ticket_id),
+    )
 
 
 async def timeline(session: AsyncSession, escalation_id: str) -> Sequence[EscalationEventRow]:
