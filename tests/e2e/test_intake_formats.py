@@ -14,7 +14,6 @@ from typing import Any
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer
 from prometheus_client.parser import text_string_to_metric_families
 
 from services.intake import signatures
@@ -31,6 +30,7 @@ from tests.support.harness import (
     wait_for_counts,
 )
 from tests.support.polling import wait_until
+from tests.support.topics import read_topic
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka, pytest.mark.postgres]
 
@@ -103,38 +103,6 @@ async def _post(client: httpx.AsyncClient, url: str, **kwargs: Any) -> httpx.Res
                 return response
         await asyncio.sleep(0.5)
     raise AssertionError(f"{url} never accepted")
-
-
-async def _received_topic(
-    *, bootstrap: str, topic: str, expected: int, timeout: float = 60
-) -> list[tuple[str, dict[str, Any]]]:
-    """(key, event) of every message on the topic, once at least ``expected`` are there."""
-    consumer = AIOKafkaConsumer(
-        topic,
-        bootstrap_servers=bootstrap,
-        group_id=f"e2e-reader-{uuid.uuid4().hex[:8]}",
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-    )
-    await consumer.start()
-    found: list[tuple[str, dict[str, Any]]] = []
-
-    async def fetched() -> int:
-        for records in (await consumer.getmany(timeout_ms=500)).values():
-            found.extend((record.key.decode(), json.loads(record.value)) for record in records)
-        return len(found)
-
-    try:
-        await wait_until(
-            fetched,
-            until=lambda count: count >= expected,
-            what=f"{expected} events on {topic}",
-            timeout_seconds=timeout,
-            interval_seconds=0,
-        )
-    finally:
-        await consumer.stop()
-    return found
 
 
 async def test_every_format_end_to_end_over_kafka(stack: Stack, kafka_bootstrap: str) -> None:
@@ -262,9 +230,10 @@ async def test_every_format_end_to_end_over_kafka(stack: Stack, kafka_bootstrap:
         expected={"vigil_tickets_received_total": 8, "vigil_tickets_triaged_total": 8},
     )
     prefix = stack.processes["intake"].env["VIGIL_E2E_TOPIC_PREFIX"]
-    messages = await _received_topic(
-        bootstrap=kafka_bootstrap, topic=f"{prefix}tickets.received", expected=14
+    records = await read_topic(
+        bootstrap=kafka_bootstrap, topic=f"{prefix}tickets.received", expected=14, timeout=60
     )
+    messages = [(record.key, record.event) for record in records]
     updates = {
         (key, event["data"]["action"])
         for key, event in messages

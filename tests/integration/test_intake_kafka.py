@@ -1,21 +1,17 @@
 """Intake alone over a real Kafka broker: what it acknowledges is on the topic, keyed by
 ticket, and an update lands on the same partition as its report (so order holds)."""
 
-import json
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer
 
 from services.intake.main import create_app
 from services.intake.settings import IntakeSettings
 from shared.topics import TICKETS_RECEIVED
 from tests.support import samples
-from tests.support.polling import wait_until
+from tests.support.topics import read_topic
 
 pytestmark = pytest.mark.kafka
 
@@ -52,40 +48,6 @@ async def intake(
             yield client
 
 
-async def _read(
-    *, bootstrap: str, topic: str, expected: int, timeout: float = 30
-) -> list[tuple[int, str, dict[str, Any]]]:
-    consumer = AIOKafkaConsumer(
-        topic,
-        bootstrap_servers=bootstrap,
-        group_id=f"reader-{uuid.uuid4().hex[:8]}",
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-    )
-    await consumer.start()
-    found: list[tuple[int, str, dict[str, Any]]] = []
-
-    async def fetched() -> int:
-        for records in (await consumer.getmany(timeout_ms=500)).values():
-            found.extend(
-                (record.partition, record.key.decode(), json.loads(record.value))
-                for record in records
-            )
-        return len(found)
-
-    try:
-        await wait_until(
-            fetched,
-            until=lambda count: count >= expected,
-            what=f"{expected} events on {topic}",
-            timeout_seconds=timeout,
-            interval_seconds=0,
-        )
-    finally:
-        await consumer.stop()
-    return found
-
-
 async def test_reports_and_updates_share_key_and_partition(
     intake: httpx.AsyncClient, kafka_bootstrap: str, kafka_topics: str
 ) -> None:
@@ -105,7 +67,7 @@ async def test_reports_and_updates_share_key_and_partition(
     for response in (trigger, ack, firing, resolved):
         assert response.status_code == 202, response.text
 
-    events = await _read(
+    events = await read_topic(
         bootstrap=kafka_bootstrap, topic=f"{kafka_topics}{TICKETS_RECEIVED}", expected=6
     )
 

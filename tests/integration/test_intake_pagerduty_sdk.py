@@ -8,19 +8,17 @@ import asyncio
 import json
 import os
 import sys
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pdpyras
 import pytest
-from aiokafka import AIOKafkaConsumer
 
 from shared.topics import TICKETS_RECEIVED
 from tests.support.harness import Process, wait_for_readyz
 from tests.support.helpers import free_port
-from tests.support.polling import wait_until
+from tests.support.topics import read_topic
 
 pytestmark = pytest.mark.kafka
 
@@ -64,35 +62,6 @@ async def intake_url(tmp_path: Path, kafka_bootstrap: str, kafka_topics: str) ->
         yield f"{base}/v1/webhooks/pd"
     finally:
         process.stop()
-
-
-async def _read(*, bootstrap: str, topic: str, expected: int) -> list[tuple[str, dict[str, Any]]]:
-    consumer = AIOKafkaConsumer(
-        topic,
-        bootstrap_servers=bootstrap,
-        group_id=f"reader-{uuid.uuid4().hex[:8]}",
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-    )
-    await consumer.start()
-    found: list[tuple[str, dict[str, Any]]] = []
-
-    async def fetched() -> int:
-        for records in (await consumer.getmany(timeout_ms=500)).values():
-            found.extend((record.key.decode(), json.loads(record.value)) for record in records)
-        return len(found)
-
-    try:
-        await wait_until(
-            fetched,
-            until=lambda count: count >= expected,
-            what=f"{expected} events on {topic}",
-            timeout_seconds=30,
-            interval_seconds=0,
-        )
-    finally:
-        await consumer.stop()
-    return found
 
 
 def _clients(base_url: str, routing_key: str) -> tuple[Any, Any]:
@@ -160,9 +129,10 @@ async def test_pdpyras_trigger_acknowledge_resolve_and_change_reach_the_bus(
     assert result["unauthenticated"] == 401
 
     # trigger, acknowledge, resolve, the second trigger and the change event.
-    events = await _read(
+    records = await read_topic(
         bootstrap=kafka_bootstrap, topic=f"{kafka_topics}{TICKETS_RECEIVED}", expected=5
     )
+    events = [(record.key, record.event) for record in records]
     assert len(events) == 5
     for key, event in events:
         assert key == event["subject"]

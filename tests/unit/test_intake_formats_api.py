@@ -16,10 +16,10 @@ from services.intake import signatures
 from services.intake.main import create_app
 from services.intake.settings import IntakeSettings
 from shared.bus import InProcessBus
-from shared.events import TicketReceivedV1, TicketUpdatedV1, decode_event
-from shared.topics import TICKETS_RECEIVED
+from shared.events import TicketReceivedV1, TicketUpdatedV1
 from tests.support import samples
 from tests.support.helpers import PROBLEM_JSON, sample_value
+from tests.support.intake_bus import IntakeEvent, intake_events
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 SW_SECRET = "whsec_" + base64.b64encode(b"standard-webhooks-key-for-tests!").decode()
@@ -60,8 +60,6 @@ channels:
     max_body_bytes: 2000
 """
 
-Event = TicketReceivedV1 | TicketUpdatedV1
-
 
 @dataclass
 class Intake:
@@ -70,21 +68,9 @@ class Intake:
     clock: list[float]
     _reads: int = 0
 
-    async def events(self, *, expect_none: bool = False) -> list[Event]:
+    async def events(self, *, expect_none: bool = False) -> list[IntakeEvent]:
         self._reads += 1
-        consumer = self.bus.consumer(topics=[TICKETS_RECEIVED], group_id=f"r{self._reads}")
-        await consumer.start()
-        try:
-            messages = await consumer.getmany(timeout_ms=0 if expect_none else 300, max_records=100)
-        finally:
-            await consumer.stop()
-        found: list[Event] = []
-        for message in messages:
-            event = decode_event(message.value)
-            assert isinstance(event, TicketReceivedV1 | TicketUpdatedV1)
-            assert message.key == event.subject
-            found.append(event)
-        return found
+        return await intake_events(self.bus, group_id=f"r{self._reads}", expect_none=expect_none)
 
 
 @pytest.fixture

@@ -23,9 +23,9 @@ from services.intake.main import create_app
 from services.intake.settings import IntakeSettings
 from services.triage.shipped import classify
 from shared.bus import BusUnavailableError, Headers, InProcessBus
-from shared.events import Priority, TicketReceivedV1, TicketUpdatedV1, decode_event
-from shared.topics import TICKETS_RECEIVED
+from shared.events import Priority, TicketReceivedV1, TicketUpdatedV1
 from tests.support.helpers import PROBLEM_JSON
+from tests.support.intake_bus import IntakeEvent, intake_events
 
 # The example of Slack's "Verifying requests from Slack": its signing secret, timestamp,
 # slash-command body (a /webhook-collect command with no text) and signature.
@@ -54,8 +54,6 @@ channels:
     auth: {type: slack, secrets: [{env: T_SLACK}]}
     rate_limit: {requests_per_second: 1, burst: 1}
 """
-
-Event = TicketReceivedV1 | TicketUpdatedV1
 
 
 class UnavailableBus(InProcessBus):
@@ -103,20 +101,9 @@ class Slack:
         body = urllib.parse.urlencode(slash_command(**fields)).encode()
         return await self.post(body, content_type="application/x-www-form-urlencoded")
 
-    async def events(self, *, expect_none: bool = False) -> list[Event]:
+    async def events(self, *, expect_none: bool = False) -> list[IntakeEvent]:
         self._reads += 1
-        consumer = self.bus.consumer(topics=[TICKETS_RECEIVED], group_id=f"r{self._reads}")
-        await consumer.start()
-        try:
-            messages = await consumer.getmany(timeout_ms=0 if expect_none else 300, max_records=100)
-        finally:
-            await consumer.stop()
-        found: list[Event] = []
-        for message in messages:
-            event = decode_event(message.value)
-            assert isinstance(event, TicketReceivedV1 | TicketUpdatedV1)
-            found.append(event)
-        return found
+        return await intake_events(self.bus, group_id=f"r{self._reads}", expect_none=expect_none)
 
 
 async def _slack(
